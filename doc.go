@@ -1,0 +1,31 @@
+// Package stdapi holds the HTTP error model shared by the stdapi toolkit:
+// typed request binding (bind), validation (validate), OpenAPI 3.1 documents
+// with Swagger UI and ReDoc (docs), dependency injection (deps), security
+// schemes (security), background tasks (tasks), WebSockets (ws) and HTML
+// templates (templates), each a small package that wraps or produces a plain
+// net/http Handler.
+//
+// An Error is the Go twin of FastAPI's HTTPException. WriteError renders it as
+// an RFC 9457 problem (or a FastAPI-compatible body, see SetFormat); any other
+// error becomes a 500 whose text is logged, never sent:
+//
+//	mux := http.NewServeMux()
+//	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
+//		item, ok := items[r.PathValue("id")]
+//		if !ok {
+//			stdapi.WriteError(w, r, stdapi.NewError(http.StatusNotFound, "Item not found"))
+//			return
+//		}
+//		json.NewEncoder(w).Encode(item)
+//	})
+//
+// answers GET /items/nope with
+//
+//	HTTP/1.1 404 Not Found
+//	Content-Type: application/problem+json
+//
+//	{"type":"about:blank","title":"Not Found","status":404,"detail":"Item not found"}
+//
+// The package imports only the standard library; every other stdapi package
+// builds on it.
+package stdapi

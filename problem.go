@@ -1,0 +1,239 @@
+package stdapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"sync/atomic"
+)
+
+// Format selects how WriteError shapes error bodies.
+type Format int32
+
+const (
+	// FormatProblem writes RFC 9457 application/problem+json bodies:
+	//	{"type":"about:blank","title":"Not Found","status":404,"detail":"Item not found"}
+	// It is the default.
+	FormatProblem Format = iota
+	// FormatFastAPI writes application/json bodies shaped like FastAPI's:
+	//	{"detail":"Item not found"}  or  {"detail":[{"type":"missing",...}]}
+	// for clients that already parse FastAPI errors.
+	FormatFastAPI
+)
+
+var (
+	format atomic.Int32
+	debugs atomic.Bool
+)
+
+// SetFormat sets the body format used by WriteError for the whole program.
+// Call it once at start-up, before serving; it is safe for concurrent use
+// but switching while serving gives clients mixed shapes.
+func SetFormat(f Format) { format.Store(int32(f)) }
+
+// CurrentFormat returns the format set by SetFormat (FormatProblem by default).
+func CurrentFormat() Format { return Format(format.Load()) }
+
+// SetDebug turns debug mode on or off for the whole program.
+//
+// UNSAFE FOR PRODUCTION: in debug mode, 5xx bodies carry the internal cause
+// ("cause") and, for panics, the goroutine stack ("stack"). That text can
+// reveal file paths, SQL, addresses and secrets to any client. Use it on a
+// developer's machine only. Debug mode is off by default.
+func SetDebug(on bool) { debugs.Store(on) }
+
+// Debug reports whether debug mode is on.
+func Debug() bool { return debugs.Load() }
+
+// PanicError is the error for a recovered panic: the panic value and the
+// stack of the panicking goroutine. Packages that recover panics (bind, deps,
+// tasks, ws) report them as a *PanicError so that WriteError and logs treat
+// them alike. Code that recovers must re-panic http.ErrAbortHandler, which
+// net/http uses to abort a response on purpose.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+// NewPanicError returns a PanicError for v with the current goroutine's
+// stack. Call it inside the deferred function that recovered v.
+func NewPanicError(v any) *PanicError {
+	return &PanicError{Value: v, Stack: debug.Stack()}
+}
+
+// Error returns "panic: " and the panic value.
+func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
+
+// Unwrap returns the panic value when it is an error.
+func (p *PanicError) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
+
+// WriteError answers the request with err.
+//
+// A *Error anywhere in err's chain (errors.As) gives its status, its headers
+// and its body in the current Format. Any other error gives a 500 with a
+// generic body that reveals nothing; the error itself is logged with
+// log/slog at level Error, as are *Error values with a 5xx status and a cause.
+// Statuses that forbid a body (1xx, 204, 304) get headers only. A nil err is
+// a programming mistake and is answered as a 500 too.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Status: http.StatusInternalServerError, Err: err}
+		if err == nil {
+			e.Err = errors.New("stdapi: WriteError called with a nil error")
+		}
+	}
+	status := e.StatusCode()
+	if status >= 500 && e.Err != nil {
+		logError(r, status, e.Err)
+	}
+	h := w.Header()
+	for k, v := range e.Header {
+		h[http.CanonicalHeaderKey(k)] = slices.Clone(v)
+	}
+	if !bodyAllowed(status) {
+		w.WriteHeader(status)
+		return
+	}
+	f := CurrentFormat()
+	body := encode(e, f, status)
+	if f == FormatFastAPI {
+		h.Set("Content-Type", "application/json")
+	} else {
+		h.Set("Content-Type", "application/problem+json")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+func logError(r *http.Request, status int, err error) {
+	ctx := context.Background()
+	attrs := []any{"status", status, "error", err}
+	if r != nil {
+		ctx = r.Context()
+		attrs = append(attrs, "method", r.Method, "path", r.URL.Path)
+	}
+	var p *PanicError
+	if errors.As(err, &p) {
+		attrs = append(attrs, "stack", string(p.Stack))
+	}
+	slog.ErrorContext(ctx, "stdapi: internal server error", attrs...)
+}
+
+// reserved are the members an Extension may not replace.
+var reserved = map[string]bool{
+	"type": true, "title": true, "status": true, "detail": true,
+	"instance": true, "errors": true, "cause": true, "stack": true,
+}
+
+// encode renders e in format f. It never fails: a member whose value cannot
+// be encoded as JSON is dropped (field errors lose their input and ctx).
+func encode(e *Error, f Format, status int) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	if f == FormatFastAPI {
+		b.WriteString(`"detail":`)
+		if len(e.Errors) > 0 {
+			b.Write(encodeFieldErrors(e.Errors))
+		} else {
+			detail := e.Detail
+			if detail == "" {
+				detail = e.TitleText()
+			}
+			b.Write(mustString(detail))
+		}
+	} else {
+		typ := e.Type
+		if typ == "" {
+			typ = "about:blank"
+		}
+		b.WriteString(`"type":`)
+		b.Write(mustString(typ))
+		b.WriteString(`,"title":`)
+		b.Write(mustString(e.TitleText()))
+		b.WriteString(`,"status":`)
+		b.WriteString(strconv.Itoa(status))
+		if e.Detail != "" {
+			b.WriteString(`,"detail":`)
+			b.Write(mustString(e.Detail))
+		}
+		if e.Instance != "" {
+			b.WriteString(`,"instance":`)
+			b.Write(mustString(e.Instance))
+		}
+		if len(e.Errors) > 0 {
+			b.WriteString(`,"errors":`)
+			b.Write(encodeFieldErrors(e.Errors))
+		}
+		keys := make([]string, 0, len(e.Extensions))
+		for k := range e.Extensions {
+			if !reserved[k] {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			v, err := json.Marshal(e.Extensions[k])
+			if err != nil {
+				continue
+			}
+			b.WriteByte(',')
+			b.Write(mustString(k))
+			b.WriteByte(':')
+			b.Write(v)
+		}
+	}
+	if Debug() && status >= 500 && e.Err != nil {
+		b.WriteString(`,"cause":`)
+		b.Write(mustString(e.Err.Error()))
+		var p *PanicError
+		if errors.As(e.Err, &p) {
+			b.WriteString(`,"stack":`)
+			b.Write(mustString(string(p.Stack)))
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+func mustString(s string) []byte {
+	v, _ := json.Marshal(s) // a string always encodes
+	return v
+}
+
+func encodeFieldErrors(errs []FieldError) []byte {
+	if v, err := json.Marshal(errs); err == nil {
+		return v
+	}
+	safe := make([]FieldError, len(errs))
+	for i, fe := range errs {
+		safe[i] = FieldError{Type: fe.Type, Loc: fe.Loc, Msg: fe.Msg}
+		if _, err := json.Marshal(fe.Input); err == nil {
+			safe[i].Input = fe.Input
+		}
+		if _, err := json.Marshal(fe.Ctx); err == nil {
+			safe[i].Ctx = fe.Ctx
+		}
+		if _, err := json.Marshal(safe[i].Loc); err != nil {
+			safe[i].Loc = nil
+		}
+	}
+	v, _ := json.Marshal(safe)
+	return v
+}
