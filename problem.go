@@ -93,6 +93,12 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 			e.Err = errors.New("stdapi: WriteError called with a nil error")
 		}
 	}
+	if r != nil {
+		if err == nil {
+			err = e
+		}
+		Fail(r.Context(), err)
+	}
 	status := e.StatusCode()
 	if status >= 500 && e.Err != nil {
 		logError(r, status, e.Err)

@@ -1,0 +1,191 @@
+package stdapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+)
+
+// A request scope is the seam shared by the packages that keep per-request
+// state and run work after the response: deps caches values and queues their
+// cleanups in it, tasks queues background tasks in it. One scope serves them
+// all, whichever middleware opened it, so their order does not depend on the
+// order of the middlewares:
+//
+//  1. the handler runs; WriteError records the error it answers with;
+//  2. the response is flushed and the handler returns, which lets net/http
+//     complete the response;
+//  3. in one new goroutine, the deferred functions run last-in first-out,
+//     each receiving the request's error (nil on success).
+//
+// tasks defers its whole task list when the handler returns, so it runs
+// before the cleanups deferred during the handler: background tasks can
+// still use a database session that a dependency closes, as in FastAPI.
+type scope struct {
+	context.Context
+	req    http.Request // the request handed to the handler; one allocation with the scope
+	mu     sync.Mutex
+	err    error
+	done   bool // the deferred functions have been taken to run
+	defers []func(error)
+	values map[any]any
+}
+
+type scopeKey struct{}
+
+func (s *scope) Value(key any) any {
+	if key == (scopeKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+func scopeOf(ctx context.Context) *scope {
+	if ctx == nil {
+		return nil
+	}
+	s, _ := ctx.Value(scopeKey{}).(*scope)
+	return s
+}
+
+// ServeScoped calls h with a request whose context holds a request scope,
+// then runs the functions queued with Defer after h returns, in a new
+// goroutine so that the client is not kept waiting. When r already has a
+// scope (an outer middleware opened one), ServeScoped just calls h and the
+// outer call runs everything. A panic in h is recorded as the request's error
+// (a *PanicError), the deferred functions still run, and the panic goes on.
+//
+// Middlewares such as deps.Scope and tasks.Middleware are built on it; an
+// application rarely calls it directly.
+func ServeScoped(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	if scopeOf(r.Context()) != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	s := &scope{Context: r.Context()}
+	s.req = *r.WithContext(s)
+	panicked := true
+	defer func() {
+		if !panicked {
+			s.finish(w)
+			return
+		}
+		v := recover()
+		if v != http.ErrAbortHandler {
+			s.fail(NewPanicError(v))
+		} else {
+			s.fail(http.ErrAbortHandler)
+		}
+		s.finish(nil)
+		panic(v)
+	}()
+	h.ServeHTTP(w, &s.req)
+	panicked = false
+}
+
+// finish flushes w (when not nil) and starts the deferred functions.
+func (s *scope) finish(w http.ResponseWriter) {
+	s.mu.Lock()
+	fns, err := s.defers, s.err
+	s.defers, s.done = nil, true
+	s.mu.Unlock()
+	if len(fns) == 0 {
+		return
+	}
+	if w != nil {
+		_ = http.NewResponseController(w).Flush()
+	}
+	go runDeferred(s.Context, fns, err)
+}
+
+func runDeferred(ctx context.Context, fns []func(error), err error) {
+	for i := len(fns) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					slog.ErrorContext(ctx, "stdapi: deferred function panicked",
+						"panic", v, "stack", string(NewPanicError(v).Stack))
+				}
+			}()
+			fns[i](err)
+		}()
+	}
+}
+
+func (s *scope) fail(err error) {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
+}
+
+// Defer queues fn to run after the response to the request that ctx belongs
+// to, with the request's error (see RequestError). Functions run last-in
+// first-out, one after the other, in one goroutine; a panic in one is logged
+// and the next still run. Defer reports false, and queues nothing, when ctx
+// has no request scope (no ServeScoped-based middleware is in front of the
+// handler) or when the deferred functions have already started.
+func Defer(ctx context.Context, fn func(err error)) bool {
+	s := scopeOf(ctx)
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		return false
+	}
+	s.defers = append(s.defers, fn)
+	return true
+}
+
+// Fail records err as the outcome of the request that ctx belongs to, unless
+// an error was recorded already. WriteError calls it, so handlers rarely need
+// to; middleware that answers errors on its own may. It does nothing when ctx
+// has no request scope.
+func Fail(ctx context.Context, err error) {
+	if s := scopeOf(ctx); s != nil && err != nil {
+		s.fail(err)
+	}
+}
+
+// RequestError returns the first error recorded for the request that ctx
+// belongs to (by WriteError, Fail, or a panic), or nil.
+func RequestError(ctx context.Context) error {
+	s := scopeOf(ctx)
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// ErrNoScope is returned by ScopeValue when a context has no request scope.
+var ErrNoScope = errors.New("stdapi: no request scope in context (wrap the handler with deps.Scope or tasks.Middleware)")
+
+// ScopeValue returns the value stored under key in the request scope of ctx,
+// storing init() there first if there is none yet. Packages keep their
+// per-request state this way (deps' cache, tasks' list) without a context
+// allocation of their own; key should be an unexported type of the package.
+// init runs with the scope locked and must not call back into the scope.
+func ScopeValue(ctx context.Context, key any, init func() any) (any, error) {
+	s := scopeOf(ctx)
+	if s == nil {
+		return nil, ErrNoScope
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.values[key]; ok {
+		return v, nil
+	}
+	if s.values == nil {
+		s.values = make(map[any]any, 2)
+	}
+	v := init()
+	s.values[key] = v
+	return v, nil
+}
