@@ -110,8 +110,8 @@ func TestWriteError(t *testing.T) {
 			wantBody: `{"type":"about:blank","title":"Internal Server Error","status":500}`,
 		},
 		{
-			name: "5xx detail chosen by the program is sent, cause is not",
-			err:  &stdapi.Error{Status: 503, Detail: "Try again later", Err: secret},
+			name:       "5xx detail chosen by the program is sent, cause is not",
+			err:        &stdapi.Error{Status: 503, Detail: "Try again later", Err: secret},
 			wantStatus: 503, wantType: "application/problem+json",
 			wantBody: `{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"Try again later"}`,
 		},
