@@ -1,0 +1,119 @@
+// Package bind turns HTTP requests into typed, validated Go values and typed
+// functions into http.Handlers: the Go twin of FastAPI's path operation
+// parameters and request bodies, for plain net/http.
+//
+//	type CreateItem struct {
+//		ID    int    `path:"id" validate:"min=1"`
+//		Limit int    `query:"limit" default:"10" validate:"min=1,max=100"`
+//		Token string `header:"X-Token" validate:"required"`
+//		Body  Item   // JSON
+//	}
+//
+//	mux.Handle("POST /items/{id}", bind.Handler(func(ctx context.Context, in *CreateItem) (*Item, error) {
+//		return store.Create(ctx, in.ID, in.Body)
+//	}, bind.Status(http.StatusCreated)))
+//
+// Inside an existing handler, bind.Request(r, &in) does the binding alone.
+//
+// # Sources
+//
+// A field's tag says where its value comes from, and its name there:
+// path:"id" (r.PathValue, Go 1.22 patterns), query:"q", header:"X-Token",
+// cookie:"session", form:"name" (urlencoded or multipart bodies) and
+// file:"upload" (multipart; the field is a *File or []*File). The field named
+// Body, or tagged body:"", is the request body: JSON when its type has no
+// form or file tags, a form otherwise. Other exported fields are an error.
+//
+// Parameter types: string, bool (1/0, true/false, yes/no, on/off, t/f, y/n),
+// every int, uint and float size (a value outside the type's range is an
+// error, never a wrap), time.Time (RFC 3339), time.Duration ("1h30m"),
+// encoding.TextUnmarshaler implementations, pointers to those (nil when not
+// sent) and slices of those: repeated values (?q=a&q=b, or one header line
+// each), or one comma-separated value when the field is tagged
+// explode:"false". A scalar sent several times takes the first value. JSON
+// bodies decode into any type encoding/json accepts.
+//
+// # Presence, defaults and required
+//
+// validate:"required" means the parameter or JSON key was sent, and is not
+// JSON null: 0, false and "" are valid values when sent. A missing one is a
+// "missing" error ("Field required"). A field without required is optional:
+// when it is not sent, none of its rules run and it keeps its zero value, or
+// the value of its default:"..." tag. Path parameters are always required.
+// A Body that is not a pointer is required; a pointer Body is optional.
+//
+// JSON null is accepted only where Go has a null: pointers, interfaces and
+// json.Unmarshaler types. Elsewhere it is a type error (a string field gets
+// "string_type"), so that the documented schema, which does not make such
+// fields nullable, says exactly what is accepted. Unknown JSON keys are
+// ignored, as encoding/json does, unless the body type implements
+// UnknownFieldsForbidder; keys match field names exactly first, then
+// case-insensitively, as in encoding/json.
+//
+// # Errors
+//
+// Every problem is reported at once, in one 422 *stdapi.Error whose field
+// errors have a loc starting with the source: ["path","id"],
+// ["query","limit"], ["header","x-token"], ["cookie","session"],
+// ["body","items",0,"name"], ["form","name"], ["file","upload"]. Type codes
+// follow pydantic: int_parsing, float_parsing, bool_parsing,
+// datetime_parsing, time_delta_parsing, value_error (a TextUnmarshaler's
+// error), json_invalid (with the byte offset as the last loc element),
+// model_type (a body that is not an object), string_type, int_type,
+// int_from_float, list_type, dict_type, extra_forbidden, and
+// less_than_equal/greater_than_equal for integers outside their type's
+// range; then validate's codes. The offending input is echoed, cut to 128
+// bytes. Values that failed to parse are not validated further.
+//
+// Other answers: 413 for a body over its limit, 415 for a body of a media
+// type the input does not read (with an Accept-Post header), 400 for an
+// unreadable or malformed form.
+//
+// A JSON body must come with Content-Type application/json or
+// application/*+json. A body without a Content-Type is refused with 415, as
+// FastAPI does: browsers send text/plain and form bodies to other sites
+// without a CORS preflight, but not JSON, so requiring the JSON media type
+// is a defence against cross-site request forgery.
+//
+// # Limits
+//
+// Limits bounds what is read: 1 MiB for JSON and urlencoded bodies, 32 MiB
+// for multipart bodies, 8 MiB of uploads in memory per request (the rest
+// spills to temporary files removed after the request), 100 files, 1000
+// fields and 1 MiB per multipart field, by default. Limits are checked while
+// reading: nothing is read past a limit. Set them per handler with
+// WithLimits, or call Limits.Request.
+//
+// # Typed handlers
+//
+// Handler binds In, calls the function with r.Context() (so values set by
+// middleware such as security and deps are there) and writes Out as JSON
+// with the handler's status: 200 unless Status says otherwise; 204 and 304
+// write no body. Out is the response model: only its fields are written. A
+// handler that loads a user with a password hash returns a UserOut without
+// it:
+//
+//	type UserIn struct {
+//		Name     string `json:"name" validate:"required"`
+//		Password string `json:"password" validate:"required,min=8"`
+//	}
+//	type UserOut struct {
+//		Name string `json:"name"`
+//	}
+//	bind.Handler(func(ctx context.Context, in *struct{ Body UserIn }) (UserOut, error) {
+//		u, err := users.Create(ctx, in.Body.Name, in.Body.Password)
+//		return UserOut{Name: u.Name}, err
+//	}, bind.Status(201))
+//
+// To set headers, cookies or the status of one response, return a
+// Response[T]. An error is written with stdapi.WriteError: a *stdapi.Error
+// with its status, headers and body, anything else as a logged 500 that
+// reveals nothing. A panic is recovered, logged with its stack, and answered
+// with a 500. Streaming responses stay plain http.Handlers; JSON writes a
+// JSON response from one.
+//
+// Handler compiles In once, when it is called: an invalid In panics there
+// with a message naming the type, the field and the tag (Describe returns
+// the same error). Handlers implement Operation, through which docs
+// documents them.
+package bind

@@ -1,0 +1,222 @@
+package bind
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+
+	"github.com/stdapi/stdapi"
+)
+
+// Handler returns an http.Handler that binds and validates an In from each
+// request (see Request), calls fn with the request's context, and writes
+// fn's Out as JSON with the handler's status (200 unless Status says
+// otherwise; 204 and 304 write no body).
+//
+// An error from fn is written with stdapi.WriteError: a *stdapi.Error with
+// its status, headers and body; anything else as a 500 that is logged and
+// never shown. A panic in fn is recovered, logged with its stack and
+// answered with a 500; the server keeps serving.
+//
+// Out is the response model: only what it encodes is written, so a handler
+// can load a UserIn (with a password) and return a UserOut (without). To set
+// the status, headers or cookies of one response, return a Response[T].
+//
+// Handler compiles In when it is called, not per request: an invalid In
+// (an unsupported type for its source, two fields for one parameter, a bad
+// tag) makes it panic with a message naming the type, the field and the tag,
+// as http.ServeMux.Handle does for a bad pattern. Describe reports the same
+// error without panicking.
+func Handler[In, Out any](fn func(ctx context.Context, in *In) (Out, error), opts ...Option) http.Handler {
+	input, err := Describe(reflect.TypeFor[In]())
+	if err != nil {
+		panic(err)
+	}
+	h := &handler[In, Out]{fn: fn, input: input, config: config{status: http.StatusOK}}
+	for _, o := range opts {
+		o(&h.config)
+	}
+	h.limits = h.limits.withDefaults()
+	if h.status < 100 || h.status > 599 {
+		panic(fmt.Sprintf("bind: Status(%d) is not an HTTP status", h.status))
+	}
+	return h
+}
+
+// Option configures a Handler.
+type Option func(*config)
+
+type config struct {
+	status int
+	limits Limits
+}
+
+// Status sets the status of successful responses (default 200).
+func Status(code int) Option { return func(c *config) { c.status = code } }
+
+// WithLimits sets the handler's body limits (default: the Limits defaults).
+func WithLimits(l Limits) Option { return func(c *config) { c.limits = l } }
+
+type handler[In, Out any] struct {
+	config
+	fn    func(context.Context, *In) (Out, error)
+	input *Input
+}
+
+// Operation is implemented by the handlers Handler returns. Documentation
+// generators read it to describe the operation.
+type Operation interface {
+	http.Handler
+	// Input describes the input type: its parameters and body.
+	Input() *Input
+	// OutputType is the type of the response body: Out, or T when Out is
+	// a Response[T].
+	OutputType() reflect.Type
+	// SuccessStatus is the status of successful responses.
+	SuccessStatus() int
+}
+
+func (h *handler[In, Out]) Input() *Input { return h.input }
+
+func (h *handler[In, Out]) OutputType() reflect.Type {
+	t := reflect.TypeFor[Out]()
+	if r, ok := reflect.Zero(t).Interface().(responder); ok {
+		return r.bodyType()
+	}
+	if t.Kind() == reflect.Pointer {
+		if r, ok := reflect.Zero(t.Elem()).Interface().(responder); ok {
+			return r.bodyType()
+		}
+	}
+	return t
+}
+
+func (h *handler[In, Out]) SuccessStatus() int { return h.status }
+
+func (h *handler[In, Out]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	st := getState(h.input)
+	defer func() {
+		if len(st.temps) > 0 {
+			removeTemps(st.temps)
+		}
+		st.release()
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			stdapi.WriteError(w, r, stdapi.NewPanicError(v))
+		}
+	}()
+	in := new(In)
+	if err := st.bind(h.input, r, reflect.ValueOf(in).Elem(), h.limits); err != nil {
+		stdapi.WriteError(w, r, err)
+		return
+	}
+	out, err := h.fn(r.Context(), in)
+	if err != nil {
+		stdapi.WriteError(w, r, err)
+		return
+	}
+	h.write(w, r, out)
+}
+
+// write encodes out before touching w, so that an encoding error still
+// gets a clean 500.
+func (h *handler[In, Out]) write(w http.ResponseWriter, r *http.Request, out Out) {
+	status := h.status
+	var body any = out
+	if res, ok := any(out).(responder); ok {
+		var header http.Header
+		var cookies []*http.Cookie
+		var s int
+		s, header, cookies, body = res.parts()
+		if s != 0 {
+			status = s
+		}
+		for k, v := range header {
+			w.Header()[http.CanonicalHeaderKey(k)] = v
+		}
+		for _, c := range cookies {
+			http.SetCookie(w, c)
+		}
+	}
+	if !bodyAllowed(status) {
+		w.WriteHeader(status)
+		return
+	}
+	data, err := json.Marshal(body)
+	if err != nil {
+		stdapi.WriteError(w, r, fmt.Errorf("bind: encoding %T: %w", body, err))
+		return
+	}
+	writeJSON(w, status, data)
+}
+
+func writeJSON(w http.ResponseWriter, status int, data []byte) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(data))}
+	w.WriteHeader(status)
+	w.Write(data)
+}
+
+var jsonContentType = []string{"application/json"}
+
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// JSON writes v as a JSON response with the given status, for handlers that
+// do not use Handler. When v cannot be encoded it writes a 500 problem
+// instead, logs the error and returns it.
+func JSON(w http.ResponseWriter, status int, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		err = fmt.Errorf("bind: encoding %T: %w", v, err)
+		stdapi.WriteError(w, nil, err)
+		return err
+	}
+	if !bodyAllowed(status) {
+		w.WriteHeader(status)
+		return nil
+	}
+	writeJSON(w, status, data)
+	return nil
+}
+
+// Response lets a typed handler choose the status, headers and cookies of
+// one response, like the Response parameter of a FastAPI path operation:
+//
+//	func(ctx context.Context, in *GetItem) (bind.Response[Item], error) {
+//		item := load(in.ID)
+//		return bind.Response[Item]{
+//			Header: http.Header{"ETag": {item.ETag}},
+//			Body:   item,
+//		}, nil
+//	}
+//
+// Documentation generators document T as the response body.
+type Response[T any] struct {
+	// Status overrides the handler's status when not 0.
+	Status int
+	// Header is added to the response headers.
+	Header http.Header
+	// Cookies are set with http.SetCookie.
+	Cookies []*http.Cookie
+	// Body is written as JSON.
+	Body T
+}
+
+type responder interface {
+	parts() (status int, header http.Header, cookies []*http.Cookie, body any)
+	bodyType() reflect.Type
+}
+
+func (r Response[T]) parts() (int, http.Header, []*http.Cookie, any) {
+	return r.Status, r.Header, r.Cookies, r.Body
+}
+
+func (r Response[T]) bodyType() reflect.Type { return reflect.TypeFor[T]() }
