@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 )
 
 // A request scope is the seam shared by the packages that keep per-request
@@ -30,8 +31,12 @@ type scope struct {
 	err    error
 	done   bool // the deferred functions have been taken to run
 	defers []func(error)
-	values map[any]any
+	nvals  atomic.Int32  // entries of vals in use; read without mu
+	vals   [4]scopeEntry // the first values, inline: no allocation
+	more   map[any]any   // values beyond len(vals), under mu
 }
+
+type scopeEntry struct{ key, val any }
 
 type scopeKey struct{}
 
@@ -177,15 +182,32 @@ func ScopeValue(ctx context.Context, key any, init func() any) (any, error) {
 	if s == nil {
 		return nil, ErrNoScope
 	}
+	n := int(s.nvals.Load())
+	for i := 0; i < n; i++ {
+		if s.vals[i].key == key {
+			return s.vals[i].val, nil
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v, ok := s.values[key]; ok {
+	n = int(s.nvals.Load())
+	for i := 0; i < n; i++ {
+		if s.vals[i].key == key {
+			return s.vals[i].val, nil
+		}
+	}
+	if v, ok := s.more[key]; ok {
 		return v, nil
 	}
-	if s.values == nil {
-		s.values = make(map[any]any, 2)
-	}
 	v := init()
-	s.values[key] = v
+	if n < len(s.vals) {
+		s.vals[n] = scopeEntry{key: key, val: v}
+		s.nvals.Store(int32(n + 1))
+		return v, nil
+	}
+	if s.more == nil {
+		s.more = make(map[any]any)
+	}
+	s.more[key] = v
 	return v, nil
 }
