@@ -1,0 +1,339 @@
+package ws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+)
+
+// Conn is an upgraded WebSocket connection, handed to the function given to
+// Handler. Each connection runs two goroutines of its own: a reader, which
+// answers pings and close frames and hands data messages to the Read
+// methods one at a time, and a writer, which sends queued messages, pings
+// and the close frame. Both end with the connection.
+//
+// The Read methods must be called from one goroutine at a time (normally the
+// handler's). The reader reads one message ahead: while a message waits for
+// a Read, the connection is not read, so keepalive (which watches reads)
+// and the client's close frame wait too, until a write fails. A handler
+// that only sends should still read, and discard, in a loop; waiting on ctx
+// alone is enough only for clients that never send. The Send methods and Close are safe for concurrent use: they
+// only queue, and never block on the network.
+type Conn struct {
+	ws   *websocket.Conn
+	req  *http.Request
+	opts *Options
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	queue chan *Message // outgoing, bounded by Options.SendQueue
+	in    chan inbound  // incoming, unbuffered: one message is read ahead at most
+
+	closeOnce   sync.Once
+	closing     chan struct{} // closed by Close
+	closed      atomic.Bool   // Close was called or the connection ended
+	closeCode   int
+	closeReason string
+	closeBy     atomic.Int64 // deadline (Unix ns) for the peer's close reply; 0 until the close frame is sent
+
+	endOnce sync.Once
+	endErr  error // why the connection ended; read only after ctx is done
+
+	wg sync.WaitGroup
+}
+
+type inbound struct {
+	typ  MessageType
+	data []byte
+}
+
+// newConn wraps an upgraded connection and starts its reader and writer.
+func newConn(wsc *websocket.Conn, r *http.Request, opts *Options) *Conn {
+	// Only the connection's end cancels ctx, so endErr is always set first.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	c := &Conn{
+		ws:      wsc,
+		req:     r,
+		opts:    opts,
+		ctx:     ctx,
+		cancel:  cancel,
+		queue:   make(chan *Message, opts.SendQueue),
+		in:      make(chan inbound),
+		closing: make(chan struct{}),
+	}
+	if opts.ReadLimit > 0 {
+		wsc.SetReadLimit(opts.ReadLimit)
+	}
+	wsc.SetPongHandler(func(string) error {
+		c.setReadDeadline()
+		return nil
+	})
+	c.wg.Add(2)
+	go c.readLoop()
+	go c.writeLoop()
+	return c
+}
+
+// Context returns the connection's context: the upgrade request's context
+// (with the values middleware put there), cancelled when the connection ends.
+func (c *Conn) Context() context.Context { return c.ctx }
+
+// Request returns the upgrade request: its headers, URL, and a context
+// carrying the values middleware put there, such as security's principal.
+// Its context is not cancelled when the connection ends; use Context.
+func (c *Conn) Request() *http.Request { return c.req }
+
+// Subprotocol returns the subprotocol negotiated during the upgrade (see
+// Options.Subprotocols), or "".
+func (c *Conn) Subprotocol() string { return c.ws.Subprotocol() }
+
+// Read returns the next data message from the client. When the connection
+// has ended, or is closing, it returns an error wrapping ErrClosed and the
+// cause.
+func (c *Conn) Read() (MessageType, []byte, error) {
+	select {
+	case m := <-c.in:
+		return m.typ, m.data, nil
+	case <-c.ctx.Done():
+		return 0, nil, c.closedErr()
+	}
+}
+
+// ReadBytes returns the payload of the next message, text or binary.
+func (c *Conn) ReadBytes() ([]byte, error) {
+	_, b, err := c.Read()
+	return b, err
+}
+
+// ReadText returns the next message, which must be a text message of valid
+// UTF-8. A binary message gives a *CloseError with code 1003 (unsupported
+// data), invalid UTF-8 one with code 1007; the handler may return it to close
+// the connection with that code.
+func (c *Conn) ReadText() (string, error) {
+	typ, b, err := c.Read()
+	if err != nil {
+		return "", err
+	}
+	if typ != Text {
+		return "", &CloseError{Code: CloseUnsupportedData, Reason: "text message expected"}
+	}
+	if !utf8.Valid(b) {
+		return "", &CloseError{Code: CloseInvalidPayload, Reason: "invalid UTF-8"}
+	}
+	return string(b), nil
+}
+
+// Send queues m for sending and returns at once. It returns ErrQueueFull,
+// without sending, when Options.SendQueue messages are already waiting, and
+// ErrClosed when the connection is closing or has ended. A nil error means
+// the message was queued, not that the client received it.
+func (c *Conn) Send(m *Message) error {
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	select {
+	case c.queue <- m:
+		return nil
+	default:
+		return ErrQueueFull
+	}
+}
+
+// SendText queues a text message; see Send.
+func (c *Conn) SendText(s string) error { return c.Send(NewText(s)) }
+
+// SendBytes queues a binary message holding b, which must not be modified
+// afterwards; see Send.
+func (c *Conn) SendBytes(b []byte) error { return c.Send(NewBinary(b)) }
+
+// Close starts the closing handshake with code and reason (cut to 123
+// bytes) and returns at once. Messages already queued are sent first, then
+// the close frame; messages received afterwards are dropped, and the
+// connection ends when the client answers, or after Options.CloseTimeout.
+// An invalid close code (one that may not be sent, such as 1005 or 1006) is
+// replaced by 1011. Close returns ErrClosed when the connection is already
+// closing or has ended.
+func (c *Conn) Close(code int, reason string) error {
+	err := ErrClosed
+	c.closeOnce.Do(func() {
+		if !validCloseCode(code) {
+			code = CloseInternalError
+		}
+		c.closeCode, c.closeReason = code, cutReason(reason)
+		c.closed.Store(true)
+		close(c.closing)
+		err = nil
+	})
+	if err == nil && c.ctx.Err() != nil {
+		return ErrClosed
+	}
+	return err
+}
+
+// validCloseCode reports whether code may be sent in a close frame.
+func validCloseCode(code int) bool {
+	switch {
+	case code >= 1000 && code <= 1003, code >= 1007 && code <= 1014:
+		return true
+	case code >= 3000 && code <= 4999:
+		return true
+	}
+	return false
+}
+
+// end records why the connection ended and cancels its context; the first
+// call wins.
+func (c *Conn) end(err error) {
+	c.endOnce.Do(func() {
+		c.endErr = err
+		c.closed.Store(true)
+		c.cancel()
+	})
+}
+
+// fail ends the connection and drops the TCP connection, which unblocks the
+// other goroutine.
+func (c *Conn) fail(err error) {
+	c.end(err)
+	c.ws.NetConn().Close()
+}
+
+// closedErr is the error of a read on an ended connection.
+func (c *Conn) closedErr() error {
+	if c.endErr == nil || errors.Is(c.endErr, context.Canceled) {
+		return ErrClosed
+	}
+	return fmt.Errorf("%w: %w", ErrClosed, c.endErr)
+}
+
+// readLoop reads until the connection fails or the close handshake is done,
+// then drops the TCP connection.
+func (c *Conn) readLoop() {
+	defer c.wg.Done()
+	err := c.readMessages()
+	c.end(err)
+	if lingers(err) {
+		c.linger()
+	}
+	c.ws.NetConn().Close()
+}
+
+func (c *Conn) readMessages() error {
+	for {
+		c.setReadDeadline()
+		typ, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return err
+		}
+		select {
+		case c.in <- inbound{MessageType(typ), data}:
+		case <-c.closing: // closing: only the peer's close frame matters now
+		case <-c.ctx.Done():
+			return c.ctx.Err()
+		}
+	}
+}
+
+// setReadDeadline gives the peer PingInterval+PongTimeout to show life, or,
+// once the close frame is sent, until the close deadline.
+func (c *Conn) setReadDeadline() {
+	if by := c.closeBy.Load(); by != 0 {
+		c.ws.SetReadDeadline(time.Unix(0, by))
+		return
+	}
+	var d time.Time
+	if c.opts.PingInterval > 0 {
+		d = time.Now().Add(c.opts.PingInterval + c.opts.PongTimeout)
+	}
+	c.ws.SetReadDeadline(d)
+	if by := c.closeBy.Load(); by != 0 { // the writer sent the close frame meanwhile
+		c.ws.SetReadDeadline(time.Unix(0, by))
+	}
+}
+
+// lingers reports whether the peer may still send bytes we should read
+// before dropping the TCP connection: dropping it with unread data makes the
+// kernel send a reset, which can destroy the close frame in flight.
+func lingers(err error) bool {
+	var ce *websocket.CloseError
+	return errors.As(err, &ce) || errors.Is(err, websocket.ErrReadLimit)
+}
+
+// linger discards what the peer still sends until it closes, or
+// CloseTimeout passes.
+func (c *Conn) linger() {
+	nc := c.ws.NetConn()
+	nc.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
+	io.Copy(io.Discard, nc)
+}
+
+// writeLoop is the only writer of data frames and pings.
+func (c *Conn) writeLoop() {
+	defer c.wg.Done()
+	var tick <-chan time.Time
+	if c.opts.PingInterval > 0 {
+		t := time.NewTicker(c.opts.PingInterval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case m := <-c.queue:
+			if err := c.write(m); err != nil {
+				c.fail(err)
+				return
+			}
+		case <-tick:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.opts.WriteTimeout)); err != nil {
+				c.fail(err)
+				return
+			}
+		case <-c.closing:
+			c.flushAndClose()
+			return
+		case <-c.ctx.Done():
+			return
+		}
+	}
+}
+
+func (c *Conn) write(m *Message) error {
+	c.ws.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
+	return m.write(c.ws)
+}
+
+// flushAndClose sends the queued messages, then the close frame, and sets
+// the deadline for the peer's answer.
+func (c *Conn) flushAndClose() {
+	for {
+		select {
+		case m := <-c.queue:
+			if err := c.write(m); err != nil {
+				c.fail(err)
+				return
+			}
+			continue
+		default:
+		}
+		break
+	}
+	by := time.Now().Add(c.opts.CloseTimeout)
+	c.closeBy.Store(by.UnixNano())
+	frame := websocket.FormatCloseMessage(c.closeCode, c.closeReason)
+	if err := c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.opts.WriteTimeout)); err != nil {
+		if !errors.Is(err, websocket.ErrCloseSent) { // the peer closed first and was answered
+			c.fail(err)
+		}
+		return
+	}
+	c.ws.SetReadDeadline(by)
+}

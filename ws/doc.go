@@ -1,0 +1,120 @@
+// Package ws serves WebSocket endpoints on plain net/http, the Go twin of
+// FastAPI's websocket routes and of the ConnectionManager of its
+// documentation, built on github.com/gorilla/websocket. Handler turns a
+// function into an http.Handler that upgrades the request, and Hub keeps
+// rooms of connections to broadcast to:
+//
+//	var hub ws.Hub
+//
+//	mux := http.NewServeMux()
+//	mux.Handle("GET /chat/{room}", ws.Handler(func(ctx context.Context, c *ws.Conn) error {
+//		room := c.Request().PathValue("room")
+//		if err := hub.Join(room, c); err != nil {
+//			return err
+//		}
+//		for {
+//			text, err := c.ReadText()
+//			if err != nil {
+//				return err // the client left (ErrClosed), or sent binary
+//			}
+//			msg := ws.NewText(text)
+//			hub.Broadcast(ctx, room, msg)
+//		}
+//	}))
+//
+// # Connections
+//
+// The function runs for the life of the connection with a *Conn: ReadText,
+// ReadBytes and ReadJSON read the client's messages; Send, SendText,
+// SendBytes, SendJSON and SendError queue messages from any goroutine to the
+// connection's single writer, and never block (a full queue gives
+// ErrQueueFull); Close starts the closing handshake; Subprotocol and
+// Request (the upgrade request, whose context carries what middleware put
+// there, such as the principal of the security package) describe the
+// connection. ctx, also c.Context(), is cancelled when the connection ends,
+// whatever the function is doing. Each connection runs a reader and a
+// writer goroutine; neither outlives the connection, and the handler
+// returns only once both have ended.
+//
+// How the function returns decides the close code: nil gives 1000, an error
+// 1011 (logged with log/slog, its text never sent), a *CloseError its own
+// code, and the end of the connection (an error wrapping ErrClosed, such as
+// a read after the client left) closes nothing and logs nothing. See
+// Handler for the whole table.
+//
+// # JSON messages and validation
+//
+// ReadJSON decodes a message into a struct and validates it with
+// Options.Validate; this package does not import the validate package, so
+// plug it in:
+//
+//	ws.Handler(fn, ws.Options{Validate: validate.Struct})
+//
+// Without the hook, a type's own Validate() error method is used. A message
+// that is not JSON gives a *CloseError with code 1007, one that does not fit
+// or fails validation code 1008; both wrap a 422 *stdapi.Error listing the
+// field errors. Returned from the handler, the error reaches the client as a
+// text message holding the same problem JSON an HTTP endpoint would answer,
+//
+//	{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error",
+//	 "errors":[{"type":"int_type","loc":["body","qty"],"msg":"Input should be a valid integer"}]}
+//
+// followed by the close frame (1008, "1 validation error"). A handler that
+// prefers to keep the connection answers with c.SendError(err) and reads on.
+//
+// # Safe defaults
+//
+// Every option of Options is safe when left zero:
+//
+//   - ReadLimit 64 KiB: a larger message closes the connection with 1009.
+//   - PingInterval 30s and PongTimeout 10s: a peer that stops answering
+//     pings, while the connection is being read, is dropped after at most
+//     40 seconds.
+//   - WriteTimeout 10s: a peer that does not read in time is dropped.
+//   - CloseTimeout 5s: the wait for the client's answer to a close frame.
+//   - SendQueue 32 messages per connection.
+//   - Subprotocols none, EnableCompression off, Accept and Validate none,
+//     Logger slog.Default().
+//   - AllowedOrigins none: only same-origin browser requests (and clients
+//     that send no Origin, which are not browsers) may connect.
+//
+// # Cross-site WebSocket hijacking
+//
+// Browsers do not apply the same-origin policy to WebSockets: any page, on
+// any site, may open a connection to your endpoint, and the browser sends
+// your site's cookies along. If the endpoint trusts those cookies (a session,
+// basic credentials), a malicious page visited by one of your users can act
+// as that user and read the replies: cross-site WebSocket hijacking. The
+// Origin header, set by the browser and not forgeable by the page, is the
+// defense: by default the handler answers 403 Forbidden to an Origin whose
+// host differs from the request's Host. List the other sites you trust in
+// AllowedOrigins; "*" accepts every origin and is only right for endpoints
+// that rely on no ambient credential (a token in the first message, for
+// instance); the handler logs a warning when it is used. Behind a proxy that
+// rewrites Host, list the public origin explicitly.
+//
+// # Before the upgrade
+//
+// Options.Accept runs before the upgrade, when the client can still receive
+// an HTTP answer: return a *stdapi.Error to answer 401, 403 or 422 with a
+// problem body instead of upgrading. Authentication middleware placed in
+// front of the handler works too: the upgrade reaches the connection
+// through wrapping ResponseWriters that implement Unwrap (as
+// http.ResponseController does).
+//
+// # Hub and brokers
+//
+// A Hub broadcasts a message to a room encoding it once
+// (websocket.PreparedMessage), whatever the number of members. A member
+// whose queue is full is dropped with close 1013 instead of slowing the
+// others or growing memory, and members leave their rooms by themselves
+// when their connection ends. Hub.Close sends 1001 to everyone; call it
+// when the server shuts down, as http.Server.Shutdown does not track
+// upgraded connections.
+//
+// Presence (Members, Count, Rooms) and delivery are local to the process.
+// Set Hub.Broker to reach the members of the other processes: the hub
+// publishes through it and subscribes once per room that has local members.
+// MemoryBus connects hubs of one process; a Redis adapter implements the
+// same interface across processes.
+package ws

@@ -1,0 +1,120 @@
+package ws_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/gorilla/websocket"
+	"github.com/stdapi/stdapi/ws"
+)
+
+// An echo endpoint and a client.
+func ExampleHandler() {
+	h := ws.Handler(func(ctx context.Context, c *ws.Conn) error {
+		for {
+			text, err := c.ReadText()
+			if err != nil {
+				return err
+			}
+			if err := c.SendText("echo: " + text); err != nil {
+				return err
+			}
+		}
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	c.WriteMessage(websocket.TextMessage, []byte("hello"))
+	_, reply, _ := c.ReadMessage()
+	fmt.Println(string(reply))
+	// Output: echo: hello
+}
+
+type move struct {
+	X, Y int
+}
+
+// Validate is used by ReadJSON when Options.Validate is not set.
+func (m *move) Validate() error {
+	if m.X < 0 || m.Y < 0 {
+		return errors.New("off the board")
+	}
+	return nil
+}
+
+// A JSON endpoint: an invalid message gets the problem JSON, then close 1008.
+func ExampleConn_ReadJSON() {
+	h := ws.Handler(func(ctx context.Context, c *ws.Conn) error {
+		for {
+			var m move
+			if err := c.ReadJSON(&m); err != nil {
+				return err
+			}
+			c.SendJSON(map[string]int{"x": m.X + 1, "y": m.Y})
+		}
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	c.WriteJSON(move{X: 1, Y: 2})
+	_, reply, _ := c.ReadMessage()
+	fmt.Println(string(reply))
+
+	c.WriteMessage(websocket.TextMessage, []byte(`{"X":-1}`))
+	_, reply, _ = c.ReadMessage()
+	fmt.Println(string(reply))
+	_, _, err = c.ReadMessage()
+	fmt.Println(err)
+	// Output:
+	// {"x":2,"y":2}
+	// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"value_error","loc":["body"],"msg":"Value error, off the board"}]}
+	// websocket: close 1008 (policy violation): 1 validation error
+}
+
+// A room shared by two hubs of one process through a MemoryBus, as two
+// servers would share one through a Redis broker.
+func ExampleMemoryBus() {
+	bus := ws.NewMemoryBus()
+	a := &ws.Hub{Broker: bus.Node()}
+	b := &ws.Hub{Broker: bus.Node()}
+	alice, bob := newPrinter("alice"), newPrinter("bob")
+	a.Join("lobby", alice)
+	b.Join("lobby", bob)
+
+	a.Broadcast(context.Background(), "lobby", ws.NewText("hi all"))
+	fmt.Println(a.Count("lobby"), b.Count("lobby"))
+	// Output:
+	// alice got "hi all"
+	// bob got "hi all"
+	// 1 1
+}
+
+// printer is a Member that prints what it receives.
+type printer struct {
+	name string
+	ctx  context.Context
+}
+
+func newPrinter(name string) *printer { return &printer{name, context.Background()} }
+
+func (p *printer) Send(m *ws.Message) error {
+	fmt.Printf("%s got %q\n", p.name, m.Data())
+	return nil
+}
+func (p *printer) Close(code int, reason string) error { return nil }
+func (p *printer) Context() context.Context            { return p.ctx }

@@ -1,0 +1,82 @@
+package ws
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stdapi/stdapi"
+)
+
+// FuzzDecodeJSON checks that any message either decodes or gives a
+// *CloseError 1007/1008 wrapping a 422 *stdapi.Error whose problem JSON
+// is valid: a client can never make ReadJSON fail as a server error.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"item":"tea","qty":2}`, `nope`, ``, `{"qty":"2"}`, `[1]`, `{"item":"a","qty":0}`, "{\"item\":\"\xff\"}", `{"qty":1e400}`, `{"qty":-1}`, `null`} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, data string, text bool) {
+		typ := Binary
+		if text {
+			typ = Text
+		}
+		var o order
+		err := decodeJSON(typ, []byte(data), &o, nil)
+		if err == nil {
+			if o.Qty < 1 {
+				t.Fatalf("%q: accepted qty %d", data, o.Qty)
+			}
+			return
+		}
+		var ce *CloseError
+		var se *stdapi.Error
+		if !errors.As(err, &ce) || (ce.Code != 1007 && ce.Code != 1008) || !errors.As(err, &se) || se.Status != 422 || len(se.Errors) == 0 {
+			t.Fatalf("%q: error %#v is not a 1007/1008 close with a 422", data, err)
+		}
+		if len(ce.Reason) > maxReason {
+			t.Fatalf("%q: reason too long: %q", data, ce.Reason)
+		}
+		if body := problemMessage(err).Data(); !json.Valid(body) {
+			t.Fatalf("%q: problem message is not JSON: %s", data, body)
+		}
+	})
+}
+
+// FuzzOrigin checks the origin policy: it never panics, ignores case, and
+// with no AllowedOrigins accepts only the request's own host.
+func FuzzOrigin(f *testing.F) {
+	f.Add("https://*.example.com", "https://a.example.com", "h.test")
+	f.Add("https://app.example.com", "https://app.example.com:8443", "h.test")
+	f.Add("http://x", "null", "x")
+	f.Add("*", "http://h.test", "h.test")
+	f.Add("", "http://H.test", "h.test")
+	f.Fuzz(func(t *testing.T, allowed, origin, host string) {
+		p, err := newOriginPolicy([]string{allowed})
+		if err != nil {
+			return
+		}
+		got := p.allowOrigin(origin, host)
+		if isASCII(origin) && isASCII(host) && p.allowOrigin(strings.ToUpper(origin), host) != got {
+			t.Fatalf("allow(%q) depends on case under %q", origin, allowed)
+		}
+		none, _ := newOriginPolicy(nil)
+		if none.allowOrigin(origin, host) {
+			u, err := url.Parse(origin)
+			if err != nil || !strings.EqualFold(u.Host, host) {
+				t.Fatalf("same-origin policy accepted %q for host %q", origin, host)
+			}
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,212 @@
+package ws
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"slices"
+
+	"github.com/gorilla/websocket"
+	"github.com/stdapi/stdapi"
+)
+
+// Func is a WebSocket endpoint: it runs for the life of one connection. ctx
+// is c.Context(), cancelled when the connection ends. Returning ends the
+// connection: nil closes it with 1000 (normal), an error as described in
+// Handler.
+type Func func(ctx context.Context, c *Conn) error
+
+// Handler returns an http.Handler that upgrades GET requests to WebSocket
+// connections and runs fn on each, configured by opts (at most one Options;
+// none means the defaults). It panics if fn is nil, if more than one Options
+// is given, or if Options.AllowedOrigins holds a malformed entry.
+//
+// Before upgrading, the handler answers with an HTTP error, as
+// application/problem+json through stdapi.WriteError:
+//   - 426 Upgrade Required to a request that is not a WebSocket handshake;
+//   - 403 Forbidden when the Origin is neither the server's own nor allowed;
+//   - the error of Options.Accept, when it fails;
+//   - 400 (or 405) for a malformed handshake, 500 when the ResponseWriter
+//     cannot be hijacked.
+//
+// The upgrade works behind middleware that wraps the ResponseWriter, as
+// long as the wrapper implements http.Hijacker or an Unwrap()
+// http.ResponseWriter method (see http.ResponseController).
+//
+// After the upgrade, the way fn ends decides the close frame:
+//   - nil: 1000 (normal closure);
+//   - an error wrapping ErrClosed (the client went away, or the connection
+//     was closed already): nothing more is sent, nothing is logged;
+//   - a *CloseError: its code and reason, after sending the problem JSON of
+//     the 4xx *stdapi.Error it wraps, if any (see ReadJSON);
+//   - a *stdapi.Error with a 4xx status: its problem JSON, then 1008 with
+//     the error's title as the reason;
+//   - any other error, and a panic (as a *stdapi.PanicError): 1011 (internal
+//     error) with the reason "internal error"; the error is logged with
+//     Options.Logger, the text is never sent. A panic with
+//     http.ErrAbortHandler drops the connection and panics again.
+//
+// Only codes 1011 are logged: a client that goes away (1000, 1001, a
+// dropped TCP connection) or sends a bad message is a normal end.
+func Handler(fn Func, opts ...Options) http.Handler {
+	if fn == nil {
+		panic("ws: Handler: nil function")
+	}
+	if len(opts) > 1 {
+		panic("ws: Handler: more than one Options")
+	}
+	var o Options
+	if len(opts) == 1 {
+		o = opts[0]
+	}
+	o = o.withDefaults()
+	origins, err := newOriginPolicy(o.AllowedOrigins)
+	if err != nil {
+		panic(err)
+	}
+	if origins.any {
+		o.logger().Warn(`ws: AllowedOrigins holds "*": any web page may open connections to this endpoint with its visitors' cookies`)
+	}
+	h := &handler{fn: fn, opts: o, origins: origins}
+	h.upgrader = websocket.Upgrader{
+		HandshakeTimeout:  o.WriteTimeout,
+		Subprotocols:      slices.Clone(o.Subprotocols),
+		EnableCompression: o.EnableCompression,
+		CheckOrigin:       func(*http.Request) bool { return true }, // checked before, see ServeHTTP
+		Error:             upgradeError,
+	}
+	return h
+}
+
+type handler struct {
+	fn       Func
+	opts     Options
+	origins  *originPolicy
+	upgrader websocket.Upgrader
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !websocket.IsWebSocketUpgrade(r) {
+		w.Header().Set("Connection", "Upgrade")
+		w.Header().Set("Upgrade", "websocket")
+		w.Header().Set("Sec-WebSocket-Version", "13")
+		stdapi.WriteError(w, r, stdapi.NewError(http.StatusUpgradeRequired, "This endpoint only accepts WebSocket connections"))
+		return
+	}
+	if !h.origins.allow(r) {
+		stdapi.WriteError(w, r, stdapi.NewError(http.StatusForbidden, "Origin not allowed"))
+		return
+	}
+	if h.opts.Accept != nil {
+		if err := h.opts.Accept(r); err != nil {
+			stdapi.WriteError(w, r, err)
+			return
+		}
+	}
+	wsc, err := h.upgrader.Upgrade(hijackable(w), r, nil)
+	if err != nil {
+		return // answered by upgradeError, or the connection is gone
+	}
+	c := newConn(wsc, r, &h.opts)
+	err, aborted := h.run(c)
+	if aborted {
+		c.fail(http.ErrAbortHandler)
+		c.wg.Wait()
+		panic(http.ErrAbortHandler)
+	}
+	h.finish(c, err)
+}
+
+// run calls fn, turning a panic into a *stdapi.PanicError; aborted reports
+// a panic with http.ErrAbortHandler.
+func (h *handler) run(c *Conn) (err error, aborted bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				aborted = true
+				return
+			}
+			err = stdapi.NewPanicError(v)
+		}
+	}()
+	return h.fn(c.ctx, c), false
+}
+
+// finish closes the connection the way err asks, waits for the reader and
+// writer to end, and logs a failure.
+func (h *handler) finish(c *Conn, err error) {
+	code, reason, reply, failed := outcome(err)
+	if reply != nil {
+		c.Send(problemMessage(reply)) // best effort: a full queue loses the reply, not the close
+	}
+	c.Close(code, reason)
+	c.wg.Wait()
+	c.ws.NetConn().Close()
+	c.end(nil)
+	if failed {
+		attrs := []any{"error", err, "path", c.req.URL.Path, "remote", c.req.RemoteAddr}
+		var p *stdapi.PanicError
+		if errors.As(err, &p) {
+			attrs = append(attrs, "stack", string(p.Stack))
+		}
+		h.opts.logger().ErrorContext(c.req.Context(), "ws: handler failed", attrs...)
+	}
+}
+
+// outcome maps the handler's result to a close code and reason, the error
+// to send as a message first (nil for none), and whether to log a failure.
+func outcome(err error) (code int, reason string, reply error, failed bool) {
+	if err == nil || errors.Is(err, ErrClosed) || errors.Is(err, context.Canceled) {
+		return CloseNormal, "", nil, false
+	}
+	var se *stdapi.Error
+	clientError := errors.As(err, &se) && se.StatusCode() < 500
+	var ce *CloseError
+	if errors.As(err, &ce) {
+		code = ce.code()
+		if !validCloseCode(code) {
+			code = CloseInternalError
+		}
+		if code == CloseInternalError {
+			return code, "internal error", nil, true
+		}
+		if clientError {
+			reply = se
+		}
+		return code, ce.Reason, reply, false
+	}
+	if clientError {
+		return ClosePolicyViolation, se.TitleText(), se, false
+	}
+	return CloseInternalError, "internal error", nil, true
+}
+
+// upgradeError answers a failed handshake through stdapi.WriteError. The
+// texts of 4xx failures describe what the client sent wrong; 5xx texts are
+// logged, not sent.
+func upgradeError(w http.ResponseWriter, r *http.Request, status int, reason error) {
+	w.Header().Set("Sec-WebSocket-Version", "13")
+	if status < 500 {
+		stdapi.WriteError(w, r, stdapi.NewError(status, reason.Error()))
+		return
+	}
+	stdapi.WriteError(w, r, &stdapi.Error{Status: status, Err: reason})
+}
+
+// hijackable returns w if it can be hijacked, or an adapter that reaches the
+// http.Hijacker of the writer it wraps through http.ResponseController.
+func hijackable(w http.ResponseWriter) http.ResponseWriter {
+	if _, ok := w.(http.Hijacker); ok {
+		return w
+	}
+	return hijacker{w, http.NewResponseController(w)}
+}
+
+type hijacker struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) { return h.rc.Hijack() }

@@ -1,0 +1,245 @@
+package ws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// ErrHubClosed is returned by Join and Broadcast after Hub.Close.
+var ErrHubClosed = errors.New("ws: hub closed")
+
+// Member is what a Hub delivers to. *Conn is a Member; tests and other
+// transports (server-sent events, for instance) may implement it too.
+type Member interface {
+	// Send queues m without blocking. It returns ErrQueueFull when the
+	// member cannot keep up, and the hub then drops it (close 1013).
+	Send(m *Message) error
+	// Close starts closing the member without blocking.
+	Close(code int, reason string) error
+	// Context is done when the member is gone; the hub then removes it
+	// from every room.
+	Context() context.Context
+}
+
+// Hub keeps rooms of members and broadcasts messages to them: the Go twin of
+// the ConnectionManager of FastAPI's documentation. The zero value is an
+// empty hub, ready to use; a Hub must not be copied after first use.
+//
+// A broadcast is encoded into its wire frame once, whatever the number of
+// members, and never blocks on a member: each member has its own bounded
+// queue (Options.SendQueue for a *Conn), and a member whose queue is full
+// is removed from every room and closed with 1013 (try again later), so one
+// slow client neither delays the others nor grows the server's memory.
+//
+// A member leaves every room when its connection ends; there is no need to
+// call LeaveAll when a handler returns.
+type Hub struct {
+	// Broker, when set, carries broadcasts to the hubs of other processes
+	// (nodes); see Broker. Set it before the first Join. Default: none,
+	// the hub is alone.
+	Broker Broker
+
+	mu      sync.RWMutex
+	closed  bool
+	rooms   map[string]map[Member]struct{}
+	members map[Member]*membership
+}
+
+// membership is what the hub knows of one member.
+type membership struct {
+	rooms map[string]struct{}
+	stop  func() bool // cancels the removal registered on the member's context
+}
+
+// Join adds m to room. It returns ErrHubClosed after Close, ErrClosed when
+// m's context is already done, and the Broker's error if subscribing to a
+// new room fails (m is then not added).
+func (h *Hub) Join(room string, m Member) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return ErrHubClosed
+	}
+	if m.Context().Err() != nil {
+		return ErrClosed
+	}
+	set := h.rooms[room]
+	if set == nil {
+		if h.Broker != nil {
+			if err := h.Broker.Subscribe(room, h.deliverer(room)); err != nil {
+				return fmt.Errorf("ws: hub: subscribe to room %q: %w", room, err)
+			}
+		}
+		if h.rooms == nil {
+			h.rooms = map[string]map[Member]struct{}{}
+			h.members = map[Member]*membership{}
+		}
+		set = map[Member]struct{}{}
+		h.rooms[room] = set
+	}
+	set[m] = struct{}{}
+	ms := h.members[m]
+	if ms == nil {
+		ms = &membership{rooms: map[string]struct{}{}}
+		ms.stop = context.AfterFunc(m.Context(), func() { h.LeaveAll(m) })
+		h.members[m] = ms
+	}
+	ms.rooms[room] = struct{}{}
+	return nil
+}
+
+// Leave removes m from room; it does nothing if m is not a member.
+func (h *Hub) Leave(room string, m Member) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.leave(room, m)
+}
+
+// LeaveAll removes m from every room.
+func (h *Hub) LeaveAll(m Member) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if ms := h.members[m]; ms != nil {
+		for room := range ms.rooms {
+			h.leave(room, m)
+		}
+	}
+}
+
+// leave removes m from room, forgetting the room when it empties. h.mu is
+// held.
+func (h *Hub) leave(room string, m Member) {
+	set := h.rooms[room]
+	if _, ok := set[m]; !ok {
+		return
+	}
+	delete(set, m)
+	if len(set) == 0 {
+		delete(h.rooms, room)
+		if h.Broker != nil {
+			h.Broker.Unsubscribe(room) // nothing to do on failure: the hub ignores messages for rooms it has left
+		}
+	}
+	ms := h.members[m]
+	delete(ms.rooms, room)
+	if len(ms.rooms) == 0 {
+		ms.stop()
+		delete(h.members, m)
+	}
+}
+
+// Broadcast sends msg to every member of room in this process, then
+// publishes it through the Broker, if any, for the other nodes. Slow
+// members are dropped (see Hub). It returns ErrHubClosed after Close, and
+// the Broker's error if publishing fails; local members have received the
+// message by then. ctx bounds the publication only.
+func (h *Hub) Broadcast(ctx context.Context, room string, msg *Message) error {
+	msg.prepare()
+	if err := h.fanout(room, msg); err != nil {
+		return err
+	}
+	if h.Broker != nil {
+		if err := h.Broker.Publish(ctx, room, msg.typ, msg.data); err != nil {
+			return fmt.Errorf("ws: hub: publish to room %q: %w", room, err)
+		}
+	}
+	return nil
+}
+
+// fanout queues msg to the local members of room and drops those that
+// cannot keep up.
+func (h *Hub) fanout(room string, msg *Message) error {
+	var slow []Member
+	h.mu.RLock()
+	if h.closed {
+		h.mu.RUnlock()
+		return ErrHubClosed
+	}
+	for m := range h.rooms[room] {
+		if err := m.Send(msg); errors.Is(err, ErrQueueFull) {
+			slow = append(slow, m)
+		}
+	}
+	h.mu.RUnlock()
+	for _, m := range slow {
+		h.LeaveAll(m)
+		m.Close(CloseTryAgainLater, "slow consumer")
+	}
+	return nil
+}
+
+// deliverer returns the function the Broker calls with the messages other
+// nodes publish to room.
+func (h *Hub) deliverer(room string) func(MessageType, []byte) {
+	return func(typ MessageType, data []byte) {
+		msg := &Message{typ: typ, data: data}
+		msg.prepare()
+		h.fanout(room, msg)
+	}
+}
+
+// Members returns the members of room in this process, in no particular
+// order.
+func (h *Hub) Members(room string) []Member {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := make([]Member, 0, len(h.rooms[room]))
+	for m := range h.rooms[room] {
+		out = append(out, m)
+	}
+	return out
+}
+
+// Count returns the number of members of room in this process.
+func (h *Hub) Count(room string) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.rooms[room])
+}
+
+// Rooms returns the names of the rooms that have members in this process,
+// sorted.
+func (h *Hub) Rooms() []string {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := make([]string, 0, len(h.rooms))
+	for room := range h.rooms {
+		out = append(out, room)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Close closes every member with 1001 (going away), empties the rooms and
+// unsubscribes from the Broker, without waiting for the connections to end.
+// Later Joins and Broadcasts return ErrHubClosed. Call it when the server
+// shuts down: http.Server.Shutdown does not close hijacked connections (see
+// http.Server.RegisterOnShutdown). Close always returns nil.
+func (h *Hub) Close() error {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil
+	}
+	h.closed = true
+	members := make([]Member, 0, len(h.members))
+	for m, ms := range h.members {
+		ms.stop()
+		members = append(members, m)
+	}
+	rooms := h.rooms
+	h.rooms, h.members = nil, nil
+	h.mu.Unlock()
+	if h.Broker != nil {
+		for room := range rooms {
+			h.Broker.Unsubscribe(room)
+		}
+	}
+	for _, m := range members {
+		m.Close(CloseGoingAway, "server shutting down")
+	}
+	return nil
+}
