@@ -101,7 +101,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := e.StatusCode()
 	if status >= 500 && e.Err != nil {
-		logError(r, status, e.Err)
+		LogError(r, status, e.Err)
 	}
 	h := w.Header()
 	for k, v := range e.Header {
@@ -128,7 +128,11 @@ func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
 }
 
-func logError(r *http.Request, status int, err error) {
+// LogError logs err the way WriteError does for an internal error: with
+// log/slog at level Error, with the status, the request's method and path,
+// and the stack of a *PanicError. Packages that answer errors in another
+// shape (an HTML error page) call it to keep one log format. r may be nil.
+func LogError(r *http.Request, status int, err error) {
 	ctx := context.Background()
 	attrs := []any{"status", status, "error", err}
 	if r != nil {
