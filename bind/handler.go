@@ -40,6 +40,7 @@ func Handler[In, Out any](fn func(ctx context.Context, in *In) (Out, error), opt
 		o(&h.config)
 	}
 	h.limits = h.limits.withDefaults()
+	h.responds = reflect.TypeFor[Out]().Implements(reflect.TypeFor[responder]())
 	if h.status < 100 || h.status > 599 {
 		panic(fmt.Sprintf("bind: Status(%d) is not an HTTP status", h.status))
 	}
@@ -62,8 +63,9 @@ func WithLimits(l Limits) Option { return func(c *config) { c.limits = l } }
 
 type handler[In, Out any] struct {
 	config
-	fn    func(context.Context, *In) (Out, error)
-	input *Input
+	fn       func(context.Context, *In) (Out, error)
+	input    *Input
+	responds bool // Out is a Response[T] or a pointer to one
 }
 
 // Operation is implemented by the handlers Handler returns. Documentation
@@ -126,22 +128,9 @@ func (h *handler[In, Out]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // write encodes out before touching w, so that an encoding error still
 // gets a clean 500.
 func (h *handler[In, Out]) write(w http.ResponseWriter, r *http.Request, out Out) {
-	status := h.status
-	var body any = out
-	if res, ok := any(out).(responder); ok {
-		var header http.Header
-		var cookies []*http.Cookie
-		var s int
-		s, header, cookies, body = res.parts()
-		if s != 0 {
-			status = s
-		}
-		for k, v := range header {
-			w.Header()[http.CanonicalHeaderKey(k)] = v
-		}
-		for _, c := range cookies {
-			http.SetCookie(w, c)
-		}
+	status, body := h.status, any(out)
+	if h.responds {
+		status, body = h.respond(w, body.(responder))
 	}
 	if !bodyAllowed(status) {
 		w.WriteHeader(status)
@@ -153,6 +142,25 @@ func (h *handler[In, Out]) write(w http.ResponseWriter, r *http.Request, out Out
 		return
 	}
 	writeJSON(w, status, data)
+}
+
+// respond applies a Response's headers and cookies and returns its status
+// and body. A nil *Response answers like an empty one.
+func (h *handler[In, Out]) respond(w http.ResponseWriter, res responder) (int, any) {
+	if v := reflect.ValueOf(res); v.Kind() == reflect.Pointer && v.IsNil() {
+		return h.status, nil
+	}
+	status, header, cookies, body := res.parts()
+	for k, v := range header {
+		w.Header()[http.CanonicalHeaderKey(k)] = v
+	}
+	for _, c := range cookies {
+		http.SetCookie(w, c)
+	}
+	if status == 0 {
+		status = h.status
+	}
+	return status, body
 }
 
 func writeJSON(w http.ResponseWriter, status int, data []byte) {

@@ -109,6 +109,9 @@ func TestHandlerResponses(t *testing.T) {
 				Body:    cookieOut{OK: true},
 			}, nil
 		}), "GET", 202, `{"ok":true}`, map[string]string{"ETag": `"v2"`, "Set-Cookie": "s=1; HttpOnly"}},
+		{"nil envelope pointer", bind.Handler(func(context.Context, *struct{}) (*bind.Response[int], error) {
+			return nil, nil
+		}), "GET", 200, `null`, nil},
 		{"envelope keeps the handler status", bind.Handler(func(context.Context, *struct{}) (bind.Response[int], error) {
 			return bind.Response[int]{Body: 5}, nil
 		}, bind.Status(201)), "GET", 201, `5`, nil},
