@@ -1,0 +1,138 @@
+// Package docs is an opt-in registry of operations that builds an OpenAPI
+// 3.1 document from the handlers themselves, and serves it with Swagger UI
+// and ReDoc. API.Handle registers a handler on a mux, as mux.Handle does,
+// and records what the pattern, the handler and the options say about it;
+// handlers registered on the mux directly work unchanged and are simply
+// not documented.
+//
+//	mux := http.NewServeMux()
+//	api := docs.New(docs.Info{Title: "Greetings", Version: "1.0.0"})
+//	api.Handle(mux, "GET /greetings/{lang}", bind.Handler(greet),
+//		docs.Summary("Get one greeting"), docs.Tags("greetings"))
+//	api.Mount(mux) // GET /openapi.json, /docs, /docs/oauth2-redirect, /redoc
+//	http.ListenAndServe(":8000", mux)
+//
+// # How a handler is documented
+//
+// The pattern gives the method and the path: "GET /items/{id}" becomes the
+// operation GET /items/{id}, "{rest...}" becomes {rest}, "{$}" and a host
+// are dropped. A documented pattern needs a method; Handle panics without
+// one (a Hidden handler may omit it), because a method-less pattern matches
+// every method and OpenAPI has no way to say so honestly.
+//
+// Handle then asks the handler, following middleware through
+// Unwrap() http.Handler:
+//
+//   - a bind handler (bind.Operation) gives the parameters (path, query,
+//     header, cookie), the request body (JSON, urlencoded or multipart form,
+//     files), the response body (Out, or T for bind.Response[T]) and the
+//     success status;
+//   - a SecurityDescriber (the handlers of package security) gives a
+//     security scheme and the scopes it requires; several are combined into
+//     one requirement;
+//   - a ParameterDescriber (route-level dependencies of package deps) gives
+//     Parameter Objects of its own.
+//
+// A plain http.Handler is described with options: Request (an input type
+// read with bind.Request), ResponseType, Response, Security. The other
+// options (Summary, Description, Tags, OperationID, Deprecated, Example,
+// ResponseExample, Hidden) work for every handler. The pattern's wildcards
+// and the input's path fields must match one to one: Handle panics on
+// {id} without a path:"id" field or the other way round, since bind would
+// answer 422 for a path parameter the pattern never fills.
+//
+// Every operation with inputs documents its 422: the RFC 9457 problem
+// stdapi.WriteError writes, with its errors items. Secured operations
+// document 401, and 403 when they require scopes. Response(status, nil,
+// description) on an error status documents the problem body too. Error
+// bodies are documented in the format set by stdapi.SetFormat when the
+// document is built (the FastAPI shape {"detail":...} for
+// stdapi.FormatFastAPI); set the format before serving.
+//
+// # Schemas
+//
+// Schemas come from github.com/invopop/jsonschema (JSON Schema 2020-12,
+// which OpenAPI 3.1 uses), placed in components/schemas, then completed
+// with what bind and validate enforce, so that the document accepts what
+// the server accepts:
+//
+//   - required lists the fields with validate:"required" (present and not
+//     null); pointers that are not required also accept null, other types
+//     do not; a non-pointer Body is a required request body;
+//   - integers are bounded by their Go type (int8: -128..127), float32 by
+//     its largest value, as bind rejects what does not fit;
+//   - each validate rule adds its keywords (min is minLength, minimum or
+//     minItems; gt on a number is exclusiveMinimum; oneof is an enum; email
+//     is format: email; dive applies to items and map values, keys to
+//     propertyNames); rules the keywords cannot state exactly (email, url,
+//     hostname, lowercase...) are also listed in an x-validate extension,
+//     and the schema is then never stricter than the validator; omitempty
+//     adds the zero value as an alternative where a rule would reject it;
+//   - time.Time is a date-time string; time.Duration is an integer of
+//     nanoseconds in JSON and a Go duration string ("1h30m") in parameters
+//     and forms; *bind.File is a binary string in multipart bodies; types
+//     with UnmarshalText are strings; types with UnmarshalJSON accept any
+//     value unless they describe themselves with a JSONSchema method;
+//   - body types implementing bind.UnknownFieldsForbidder get
+//     additionalProperties: false; others accept unknown keys, as bind does;
+//   - default tags become defaults, doc tags descriptions and example tags
+//     examples.
+//
+// Component names are the Go type names. Generic instances are shortened
+// (Page[example.com/app.User] is Page_User); types with one name from
+// different packages are qualified (models.User, auth.User), never
+// overwritten. A type whose output form differs from its input form (a
+// field that is optional on input but always written, a nil slice written
+// as null) gets a second component, Name-Output; otherwise one component
+// serves both. Recursive types are references to themselves.
+//
+// # Determinism and go generate
+//
+// Document returns indented JSON with sorted keys and names that depend on
+// the registered types only, so the same program always writes the same
+// bytes: the document can be committed, diffed in review and fed to client
+// generators. WriteFile writes it, for example from a go:generate command
+// or a CI step that fails when the committed file is stale. The document is
+// built on first use and cached; registering an operation, before or after
+// Mount, makes the next request or call build it again.
+//
+// # Serving
+//
+// Mount serves, with GET, the document at OpenAPIPath (default
+// "/openapi.json"; from memory, with a strong ETag and 304 answers to
+// If-None-Match, and no per-request work beyond writing the bytes), Swagger
+// UI at SwaggerUIPath (default "/docs", with persistAuthorization and its
+// OAuth2 redirect page at "/docs/oauth2-redirect") and ReDoc at ReDocPath
+// (default "/redoc"). Each path can be set, or switched off with "".
+// RedirectRoot (off by default) answers GET / with a redirect to the docs,
+// the convention of hosts such as Posit Connect. API is also an
+// http.Handler serving the document, to mount it anywhere by hand.
+//
+// # Assets and Content-Security-Policy
+//
+// By default the pages load swagger-ui-dist (SwaggerUIVersion) and redoc
+// (ReDocVersion) from jsDelivr at pinned versions, with Subresource
+// Integrity hashes: a changed file is refused by the browser. AssetsURL
+// loads the same files from a mirror with the same layout. AssetsFS serves
+// them from an fs.FS laid out as node_modules (os.DirFS("node_modules")
+// after npm install swagger-ui-dist redoc), for offline or air-gapped sites;
+// only the files the pages use are served, at AssetsPath (default
+// "/docs/assets/"). No asset is embedded in this package.
+//
+// Pages are sent with a Content-Security-Policy that allows scripts and
+// styles from the assets' origin only ('self' with AssetsFS), Swagger UI's
+// inline start-up script by its hash, inline styles (both UIs set them),
+// requests to the page's own origin (ConnectSources adds others, such as
+// an OAuth2 token URL on another host, which "Authorize" calls), ReDoc's
+// blob: worker, and nothing else; framing is limited to the same origin.
+//
+// # Behind a proxy
+//
+// The pages refer to the document, the redirect page and AssetsFS files by
+// URLs relative to themselves, and the root redirect's Location is
+// relative, so a site mounted under a prefix by a proxy that strips it
+// (/api/docs served as /docs) keeps working without configuration. For
+// "Try it out" to call the right URLs, declare the prefix with
+// Servers(docs.Server{URL: "/api"}), or leave servers empty to call the
+// origin the document was loaded from.
+package docs

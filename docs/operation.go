@@ -1,0 +1,332 @@
+package docs
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/stdapi/stdapi/bind"
+	"github.com/stdapi/stdapi/validate"
+)
+
+// SecurityDescriber is implemented by security middleware (the handlers
+// of package security): the scheme's name, its OpenAPI Security Scheme
+// Object, and the scopes the wrapped operation requires.
+type SecurityDescriber interface {
+	OpenAPISecurity() (name string, scheme map[string]any, scopes []string)
+}
+
+// ParameterDescriber is implemented by middleware that reads request
+// parameters of its own (route-level dependencies of package deps): OpenAPI
+// Parameter Objects such as {"name":"X-Token","in":"header","required":true,
+// "schema":{"type":"string"}}.
+type ParameterDescriber interface {
+	OpenAPIParameters() []map[string]any
+}
+
+// Unwrapper is implemented by middleware that wraps one handler; Handle
+// follows Unwrap to find the handlers it describes.
+type Unwrapper interface {
+	Unwrap() http.Handler
+}
+
+// maxUnwrap bounds the middleware chain Handle follows, against cycles.
+const maxUnwrap = 64
+
+// Option configures the documentation of one operation.
+type Option func(*operation)
+
+// Summary sets the operation's one-line summary. Default none.
+func Summary(s string) Option { return func(o *operation) { o.summary = s } }
+
+// Description sets the operation's description (CommonMark). Default none.
+func Description(s string) Option { return func(o *operation) { o.description = s } }
+
+// Tags adds tags, which group operations in Swagger UI and ReDoc. Default
+// none.
+func Tags(tags ...string) Option { return func(o *operation) { o.tags = append(o.tags, tags...) } }
+
+// OperationID sets the operation's ID, which client generators use as a
+// function name. Default: the method and the path, such as
+// "get_items_id" for GET /items/{id}, with a number appended when that is
+// taken.
+func OperationID(id string) Option {
+	return func(o *operation) { o.id, o.idSet = id, true }
+}
+
+// Deprecated marks the operation as deprecated.
+func Deprecated() Option { return func(o *operation) { o.deprecated = true } }
+
+// Hidden registers the handler on the mux without documenting it. A
+// hidden pattern may omit the method.
+func Hidden() Option { return func(o *operation) { o.hidden = true } }
+
+// Response declares a response: its status, the type of its JSON body (a
+// value of it such as Item{}, or a reflect.Type; nil for none) and its
+// description ("" for the status text). A nil body on an error status
+// (4xx, 5xx) documents the problem body stdapi.WriteError writes.
+func Response(status int, body any, description string) Option {
+	return func(o *operation) {
+		o.responses = append(o.responses, declared{status: status, body: typeOf(body), description: description})
+	}
+}
+
+// Request declares the input type of a plain handler that reads its
+// request with bind.Request: a value of it such as GetItem{}, or a
+// reflect.Type. Its parameters and body are documented as for a bind
+// handler.
+func Request(in any) Option { return func(o *operation) { o.request = typeOf(in) } }
+
+// ResponseType declares the JSON body of a plain handler's 200 response:
+// a value of it, or a reflect.Type.
+func ResponseType(body any) Option { return func(o *operation) { o.responseType = typeOf(body) } }
+
+// Example adds a named example of the request body.
+func Example(name string, value any) Option {
+	return func(o *operation) { o.examples = append(o.examples, example{name: name, value: value}) }
+}
+
+// ResponseExample adds a named example of the body of the response with
+// the given status.
+func ResponseExample(status int, name string, value any) Option {
+	return func(o *operation) {
+		o.responseExamples = append(o.responseExamples, example{status: status, name: name, value: value})
+	}
+}
+
+// Security declares a security requirement of a plain handler, as
+// security middleware does through OpenAPISecurity: the scheme's name, its
+// Security Scheme Object and the required scopes.
+func Security(name string, scheme map[string]any, scopes ...string) Option {
+	return func(o *operation) { o.addSecurity(name, scheme, scopes) }
+}
+
+func typeOf(v any) reflect.Type {
+	if t, ok := v.(reflect.Type); ok {
+		return t
+	}
+	return reflect.TypeOf(v)
+}
+
+type declared struct {
+	status      int
+	body        reflect.Type
+	description string
+}
+
+type example struct {
+	status int
+	name   string
+	value  any
+}
+
+type requirement struct {
+	name   string
+	scheme map[string]any
+	scopes []string
+}
+
+// operation is everything known about one registered operation.
+type operation struct {
+	pattern, method, path string
+	pathNames             []string
+
+	id, summary, description string
+	idSet, deprecated        bool
+	hidden                   bool
+	tags                     []string
+
+	input        *bind.Input
+	request      reflect.Type
+	status       int
+	output       reflect.Type // nil: no documented body
+	responseType reflect.Type
+	typed        bool // a bind handler
+
+	responses        []declared
+	examples         []example
+	responseExamples []example
+	security         []requirement
+	params           []map[string]any // from ParameterDescriber
+
+	usesErrors bool // set by a build: the operation refers to error bodies
+}
+
+func newOperation(pattern string, h http.Handler, opts []Option) (*operation, error) {
+	op := &operation{pattern: pattern, status: http.StatusOK}
+	for _, o := range opts {
+		o(op)
+	}
+	if op.hidden {
+		return op, nil
+	}
+	method, path, names, err := parsePattern(pattern)
+	if err != nil {
+		return nil, err
+	}
+	op.method, op.path, op.pathNames = method, path, names
+	if !op.idSet {
+		op.id = defaultID(method, path)
+	}
+	op.inspect(h)
+	if op.request != nil && op.input == nil {
+		in, err := bind.Describe(op.request)
+		if err != nil {
+			return nil, fmt.Errorf("docs: %s: Request: %w", pattern, err)
+		}
+		op.input = in
+	}
+	if op.responseType != nil && !op.typed {
+		op.output = op.responseType
+	}
+	for _, t := range op.outputTypes() {
+		if err := checkOutput(t); err != nil {
+			return nil, fmt.Errorf("docs: %s: %w", pattern, err)
+		}
+	}
+	if err := op.checkPath(); err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
+// inspect follows h's middleware chain.
+func (op *operation) inspect(h http.Handler) {
+	for range maxUnwrap {
+		if h == nil {
+			return
+		}
+		if s, ok := h.(SecurityDescriber); ok {
+			name, scheme, scopes := s.OpenAPISecurity()
+			op.addSecurity(name, scheme, scopes)
+		}
+		if p, ok := h.(ParameterDescriber); ok {
+			op.params = append(op.params, p.OpenAPIParameters()...)
+		}
+		if b, ok := h.(bind.Operation); ok {
+			op.typed = true
+			op.input = b.Input()
+			op.status = b.SuccessStatus()
+			op.output = b.OutputType()
+			return
+		}
+		u, ok := h.(Unwrapper)
+		if !ok {
+			return
+		}
+		h = u.Unwrap()
+	}
+}
+
+func (op *operation) addSecurity(name string, scheme map[string]any, scopes []string) {
+	for i := range op.security {
+		if op.security[i].name == name {
+			for _, s := range scopes {
+				if !slices.Contains(op.security[i].scopes, s) {
+					op.security[i].scopes = append(op.security[i].scopes, s)
+				}
+			}
+			return
+		}
+	}
+	op.security = append(op.security, requirement{name: name, scheme: scheme, scopes: slices.Clone(scopes)})
+}
+
+func (op *operation) outputTypes() []reflect.Type {
+	var ts []reflect.Type
+	if op.output != nil {
+		ts = append(ts, op.output)
+	}
+	for _, r := range op.responses {
+		if r.body != nil {
+			ts = append(ts, r.body)
+		}
+	}
+	return ts
+}
+
+// checkOutput compiles the struct types of a response body, so that a bad
+// validate tag is reported at start-up rather than when the document is
+// built.
+func checkOutput(t reflect.Type) error {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct && !isLeaf(t) {
+		if _, err := validate.Compile(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPath compares the pattern's wildcards with the input's path
+// parameters: bind answers 422 for a path parameter the pattern never fills.
+func (op *operation) checkPath() error {
+	if op.input == nil {
+		return nil
+	}
+	var fields []string
+	for _, p := range op.input.Params {
+		if p.Source != bind.SourcePath {
+			continue
+		}
+		fields = append(fields, p.Name)
+		if !slices.Contains(op.pathNames, p.Name) {
+			return fmt.Errorf("docs: %s: field %s.%s reads path:%q but the pattern has no {%s} wildcard",
+				op.pattern, op.input.Type, p.Field.Name, p.Name, p.Name)
+		}
+	}
+	for _, n := range op.pathNames {
+		if !slices.Contains(fields, n) {
+			return fmt.Errorf("docs: %s: wildcard {%s} has no field with tag path:%q in %s",
+				op.pattern, n, n, op.input.Type)
+		}
+	}
+	return nil
+}
+
+// parsePattern splits an http.ServeMux pattern into its method, its
+// OpenAPI path (wildcards as {name}, without {$}) and its wildcard names.
+func parsePattern(pattern string) (method, path string, names []string, err error) {
+	rest := strings.TrimLeft(pattern, " \t")
+	if i := strings.IndexAny(rest, " \t"); i >= 0 {
+		method, rest = rest[:i], strings.TrimLeft(rest[i:], " \t")
+	}
+	if method == "" {
+		return "", "", nil, fmt.Errorf("docs: pattern %q has no method: a documented operation needs one, such as \"GET %s\" (or use Hidden)", pattern, rest)
+	}
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return "", "", nil, fmt.Errorf("docs: pattern %q has no path", pattern)
+	}
+	rest = rest[i:] // drop the host: OpenAPI paths have none
+	var b strings.Builder
+	for seg := range strings.SplitSeq(rest[1:], "/") {
+		b.WriteByte('/')
+		if !strings.HasPrefix(seg, "{") || !strings.HasSuffix(seg, "}") {
+			b.WriteString(seg)
+			continue
+		}
+		name := strings.TrimSuffix(seg[1:len(seg)-1], "...")
+		if name == "$" {
+			continue
+		}
+		names = append(names, name)
+		b.WriteString("{" + name + "}")
+	}
+	return strings.ToUpper(method), b.String(), names, nil
+}
+
+// defaultID is a readable operation ID: get_items_id.
+func defaultID(method, path string) string {
+	parts := strings.FieldsFunc(path, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	if len(parts) == 0 {
+		parts = []string{"root"}
+	}
+	return strings.ToLower(method) + "_" + strings.Join(parts, "_")
+}
