@@ -138,11 +138,7 @@ func readAll(r *http.Request, buf *bytes.Buffer, limit int64) error {
 // Type errors are collected all at once by scanning data along the body's
 // shape; encoding/json alone would report only the first.
 func (st *state) decodeJSON(in *Input, v reflect.Value, data []byte) *node {
-	for _, d := range in.bodyDefs {
-		f := v.FieldByIndex(d.index)
-		f.Set(d.value)
-		cloneSlice(f)
-	}
+	applyDefaults(in, v)
 	err := json.Unmarshal(data, v.Addr().Interface())
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
@@ -154,9 +150,14 @@ func (st *state) decodeJSON(in *Input, v reflect.Value, data []byte) *node {
 		return nil
 	}
 	mark := len(st.errs)
-	st.scan = scanner{data: data, path: st.scan.path[:0], errs: st.errs}
+	st.scan = scanner{data: data, path: st.scan.path[:0], errs: st.errs, patches: st.scan.patches[:0]}
 	root := st.scan.value(in.bodyShape)
 	st.errs = st.scan.errs
+	if len(st.errs) == mark && len(st.scan.patches) > 0 {
+		v.SetZero()
+		applyDefaults(in, v)
+		err = json.Unmarshal(patched(data, st.scan.patches), v.Addr().Interface())
+	}
 	if len(st.errs) > mark {
 		// Validation still runs, except at and below these locations,
 		// so that the client gets every error at once.
@@ -182,6 +183,15 @@ func (st *state) decodeJSON(in *Input, v reflect.Value, data []byte) *node {
 		return nil
 	}
 	return root
+}
+
+// applyDefaults sets the default tags of a JSON body before it is decoded.
+func applyDefaults(in *Input, v reflect.Value) {
+	for _, d := range in.bodyDefs {
+		f := v.FieldByIndex(d.index)
+		f.Set(d.value)
+		cloneSlice(f)
+	}
 }
 
 // cloneSlice gives a slice field set from a shared default its own backing

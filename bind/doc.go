@@ -47,8 +47,11 @@
 // "string_type"), so that the documented schema, which does not make such
 // fields nullable, says exactly what is accepted. Unknown JSON keys are
 // ignored, as encoding/json does, unless the body type implements
-// UnknownFieldsForbidder; keys match field names exactly first, then
-// case-insensitively, as in encoding/json.
+// UnknownFieldsForbidder. Where encoding/json and JSON Schema differ, bind
+// follows the schema, as pydantic does: keys match field names exactly (a
+// key that differs in case is an unknown key and fills nothing), and an
+// integer field accepts a whole number written with a fraction or an
+// exponent (2.0, 1e2).
 //
 // # Errors
 //

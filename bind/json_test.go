@@ -75,10 +75,37 @@ func TestJSONBody(t *testing.T) {
 		wantBody   string
 	}{
 		{
-			name: "valid, with case-insensitive keys and unknown keys ignored", h: order,
-			body:       `{"Customer":"ann","items":[{"name":"pen","qty":2}],"when":"2024-01-02T03:04:05Z","meta":{"a":1},"ship":{"city":"Oslo"},"labels":{"7":{"name":"x7","qty":1}},"any":[1,"a"],"unknown":{"deep":[1]}}`,
+			name: "valid, with unknown keys ignored", h: order,
+			body:       `{"customer":"ann","items":[{"name":"pen","qty":2}],"when":"2024-01-02T03:04:05Z","meta":{"a":1},"ship":{"city":"Oslo"},"labels":{"7":{"name":"x7","qty":1}},"any":[1,"a"],"unknown":{"deep":[1]}}`,
 			wantStatus: 200,
 			wantBody:   `{"Body":{"customer":"ann","email":"","items":[{"name":"pen","qty":2}],"notes":null,"when":"2024-01-02T03:04:05Z","meta":{"a":1},"ship":{"city":"Oslo"},"labels":{"7":{"name":"x7","qty":1}},"any":[1,"a"],"count":3}}`,
+		},
+		{
+			name: "keys match exactly: a key that differs in case is unknown and fills nothing", h: order,
+			body:       `{"customer":"ann","items":[{"name":"pen","QTY":2,"qty":1}],"EMAIL":"a@b.c","Notes":"x"}`,
+			wantStatus: 200,
+			wantBody:   `{"Body":{"customer":"ann","email":"","items":[{"name":"pen","qty":1}],"notes":null,"when":"0001-01-01T00:00:00Z","meta":null,"ship":null,"labels":null,"any":null,"count":3}}`,
+		},
+		{
+			name: "a missing key is not found under another case", h: order,
+			body:       `{"Customer":"ann","items":[{"name":"pen","qty":1}]}`,
+			wantStatus: 422,
+			wantBody:   problem422(1, `{"type":"missing","loc":["body","customer"],"msg":"Field required"}`),
+		},
+		{
+			name: "integers written with a fraction or an exponent, as JSON Schema allows", h: order,
+			body:       `{"customer":"ann","items":[{"name":"pen","qty":2.0},{"name":"ink","qty":1e2}],"count":-1.20e1}`,
+			wantStatus: 200,
+			wantBody:   `{"Body":{"customer":"ann","email":"","items":[{"name":"pen","qty":2},{"name":"ink","qty":100}],"notes":null,"when":"0001-01-01T00:00:00Z","meta":null,"ship":null,"labels":null,"any":null,"count":-12}}`,
+		},
+		{
+			name: "whole numbers outside the type's range", h: order,
+			body:       `{"customer":"ann","items":[{"name":"pen","qty":7e4},{"name":"ink","qty":1e400}],"count":-1.3e2}`,
+			wantStatus: 422,
+			wantBody: problem422(3,
+				`{"type":"less_than_equal","loc":["body","items",0,"qty"],"msg":"Input should be less than or equal to 65535","input":7e4,"ctx":{"le":65535}}`,
+				`{"type":"less_than_equal","loc":["body","items",1,"qty"],"msg":"Input should be less than or equal to 65535","input":1e400,"ctx":{"le":65535}}`,
+				`{"type":"greater_than_equal","loc":["body","count"],"msg":"Input should be greater than or equal to -128","input":-1.3e2,"ctx":{"ge":-128}}`),
 		},
 		{
 			name: "required means present: zero values are valid when sent", h: bind.Handler(echo[struct {

@@ -16,10 +16,35 @@ import (
 // out of range, a null where no null is allowed, an unknown key where they
 // are forbidden) and builds the presence tree that validate asks.
 type scanner struct {
-	data []byte
-	pos  int
-	path []any // loc below the body
-	errs []stdapi.FieldError
+	data    []byte
+	pos     int
+	path    []any // loc below the body
+	errs    []stdapi.FieldError
+	patches []patch // rewrites that make encoding/json agree with the schema
+}
+
+// A patch replaces data[start:end] with text before the body is decoded
+// again. encoding/json differs from JSON Schema (and pydantic) in two
+// places, and bind follows the schema: it rejects 1.0 and 1e2 for an
+// integer field, which are integers in JSON Schema (patched to 1 and 100),
+// and it fills a field from a key that matches its name only
+// case-insensitively (the key is patched into one no field can match, so
+// that the value lands nowhere, as the schema says).
+type patch struct {
+	start, end int
+	text       string
+}
+
+// patched returns data with the patches applied, in order.
+func patched(data []byte, patches []patch) []byte {
+	out := make([]byte, 0, len(data)+len(patches)*8)
+	last := 0
+	for _, p := range patches {
+		out = append(out, data[last:p.start]...)
+		out = append(out, p.text...)
+		last = p.end
+	}
+	return append(out, data[last:]...)
 }
 
 func (s *scanner) ws() {
@@ -147,8 +172,10 @@ func (s *scanner) value(sh *shape) *node {
 		s.skip()
 		if c != '-' && (c < '0' || c > '9') {
 			s.typeError(sh, start)
-		} else if f := checkNumber(sh, string(s.data[start:s.pos])); f != nil {
+		} else if f, whole := checkNumber(sh, string(s.data[start:s.pos])); f != nil {
 			s.failWith(f, s.input(start))
+		} else if whole != "" {
+			s.patches = append(s.patches, patch{start, s.pos, whole})
 		}
 	case shapeStruct:
 		if c != '{' {
@@ -186,40 +213,81 @@ func (s *scanner) text(start int) string {
 	return v
 }
 
-// checkNumber reports a JSON number that does not fit sh.
-func checkNumber(sh *shape, lit string) *failure {
-	fraction := strings.ContainsAny(lit, ".eE")
+// checkNumber reports a JSON number that does not fit sh. An integer
+// written with a fraction or an exponent (1.0, 1e2) fits when its value is
+// whole: whole is then its plain form, for the decoder.
+func checkNumber(sh *shape, lit string) (f *failure, whole string) {
 	switch sh.kind {
-	case shapeInt:
-		if fraction {
-			return errIntFloat
+	case shapeInt, shapeUint:
+		if strings.ContainsAny(lit, ".eE") {
+			var ok bool
+			if whole, ok = wholeNumber(lit); !ok {
+				return errIntFloat, ""
+			}
+			lit = whole
+		}
+		if sh.kind == shapeUint {
+			return checkUint(lit, sh.bits), whole
 		}
 		lo, hi := intRange(sh.bits)
 		v, err := strconv.ParseInt(lit, 10, 64)
 		if err != nil || v < lo || v > hi {
-			return outOfRange(lit, lo, hi)
+			return outOfRange(lit, lo, hi), ""
 		}
-	case shapeUint:
-		if fraction {
-			return errIntFloat
-		}
-		return checkUint(lit, sh.bits)
 	case shapeFloat:
 		if _, err := strconv.ParseFloat(lit, sh.bits); err != nil {
-			return errFinite
+			return errFinite, ""
 		}
 	}
-	return nil
+	return nil, whole
+}
+
+// wholeNumber returns a JSON number written with a fraction or an exponent
+// in plain integer form, when its value is whole; a value too large for any
+// integer type keeps a digit count that still reads as out of range. It
+// never builds a huge number, whatever the exponent says.
+func wholeNumber(lit string) (string, bool) {
+	sign := ""
+	if lit[0] == '-' {
+		sign, lit = "-", lit[1:]
+	}
+	mant, expPart, _ := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	exp := 0
+	if expPart != "" {
+		e, err := strconv.Atoi(expPart)
+		if err != nil || e > 1000 || e < -1000 {
+			e = max(min(e, 1000), -1000) // Atoi saturates on overflow
+		}
+		exp = e
+	}
+	digits := strings.TrimLeft(intPart+frac, "0")
+	exp -= len(frac)
+	trimmed := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(trimmed)
+	if trimmed == "" {
+		return "0", true
+	}
+	if exp < 0 {
+		return "", false
+	}
+	if len(trimmed)+exp > 25 {
+		exp = 25 - len(trimmed) // beyond every integer type: keep it so
+		if exp < 0 {
+			trimmed, exp = trimmed[:25], 0
+		}
+	}
+	return sign + trimmed + strings.Repeat("0", exp), true
 }
 
 func (s *scanner) push(v any) { s.path = append(s.path, v) }
 func (s *scanner) pop()       { s.path = s.path[:len(s.path)-1] }
 
 // key reads an object key and the colon after it. The returned bytes alias
-// the input unless the key has escapes.
-func (s *scanner) key() []byte {
+// the input unless the key has escapes; start is the key's opening quote.
+func (s *scanner) key() (k []byte, start int) {
 	s.ws()
-	start := s.pos
+	start = s.pos
 	s.skipString()
 	raw := s.data[start+1 : s.pos-1]
 	if bytes.IndexByte(raw, '\\') >= 0 {
@@ -229,7 +297,7 @@ func (s *scanner) key() []byte {
 	}
 	s.ws()
 	s.pos++ // ':'
-	return raw
+	return raw, start
 }
 
 // next moves past a ',' and reports true, or past the closing bracket and
@@ -258,9 +326,12 @@ func (s *scanner) object(sh *shape) *node {
 		return n
 	}
 	for {
-		k := s.key()
-		i := lookup(sh.obj, sh.folded, k)
+		k, at := s.key()
+		i := lookup(sh.obj, k)
 		if i < 0 {
+			if foldLookup(sh.folded, k) {
+				s.patches = append(s.patches, patch{at + 1, at + 1, `\u0000`})
+			}
 			s.ws()
 			start := s.pos
 			s.skip()
@@ -286,20 +357,26 @@ func (s *scanner) object(sh *shape) *node {
 	}
 }
 
-// lookup finds a key's field as encoding/json does: an exact match first,
-// then a case-insensitive one.
-func lookup(obj *validate.Object, folded []string, k []byte) int {
+// lookup finds the field a key names, exactly, as JSON Schema and pydantic
+// do; -1 when there is none.
+func lookup(obj *validate.Object, k []byte) int {
 	for i := range obj.Fields {
 		if obj.Fields[i].JSONName == string(k) {
 			return i
 		}
 	}
-	for i := range folded {
-		if strings.EqualFold(folded[i], string(k)) {
-			return i
+	return -1
+}
+
+// foldLookup reports whether an unknown key matches a field's name but for
+// case, which encoding/json would accept.
+func foldLookup(folded []string, k []byte) bool {
+	for _, f := range folded {
+		if strings.EqualFold(f, string(k)) {
+			return true
 		}
 	}
-	return -1
+	return false
 }
 
 func (s *scanner) dict(sh *shape) *node {
@@ -312,7 +389,8 @@ func (s *scanner) dict(sh *shape) *node {
 		return n
 	}
 	for {
-		k := string(s.key())
+		kb, _ := s.key()
+		k := string(kb)
 		s.push(k)
 		if sh.keyInt {
 			var err error
