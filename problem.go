@@ -1,7 +1,6 @@
 package stdapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -155,76 +154,79 @@ var reserved = map[string]bool{
 // encode renders e in format f. It never fails: a member whose value cannot
 // be encoded as JSON is dropped (field errors lose their input and ctx).
 func encode(e *Error, f Format, status int) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := make([]byte, 0, 160+len(e.Detail)+224*len(e.Errors))
+	b = append(b, '{')
 	if f == FormatFastAPI {
-		b.WriteString(`"detail":`)
+		b = append(b, `"detail":`...)
 		if len(e.Errors) > 0 {
-			b.Write(encodeFieldErrors(e.Errors))
+			b = appendErrors(b, e.Errors)
 		} else {
 			detail := e.Detail
 			if detail == "" {
 				detail = e.TitleText()
 			}
-			b.Write(mustString(detail))
+			b = appendJSONString(b, detail)
 		}
 	} else {
 		typ := e.Type
 		if typ == "" {
 			typ = "about:blank"
 		}
-		b.WriteString(`"type":`)
-		b.Write(mustString(typ))
-		b.WriteString(`,"title":`)
-		b.Write(mustString(e.TitleText()))
-		b.WriteString(`,"status":`)
-		b.WriteString(strconv.Itoa(status))
+		b = append(b, `"type":`...)
+		b = appendJSONString(b, typ)
+		b = append(b, `,"title":`...)
+		b = appendJSONString(b, e.TitleText())
+		b = append(b, `,"status":`...)
+		b = strconv.AppendInt(b, int64(status), 10)
 		if e.Detail != "" {
-			b.WriteString(`,"detail":`)
-			b.Write(mustString(e.Detail))
+			b = append(b, `,"detail":`...)
+			b = appendJSONString(b, e.Detail)
 		}
 		if e.Instance != "" {
-			b.WriteString(`,"instance":`)
-			b.Write(mustString(e.Instance))
+			b = append(b, `,"instance":`...)
+			b = appendJSONString(b, e.Instance)
 		}
 		if len(e.Errors) > 0 {
-			b.WriteString(`,"errors":`)
-			b.Write(encodeFieldErrors(e.Errors))
+			b = append(b, `,"errors":`...)
+			b = appendErrors(b, e.Errors)
 		}
-		keys := make([]string, 0, len(e.Extensions))
-		for k := range e.Extensions {
-			if !reserved[k] {
-				keys = append(keys, k)
+		if len(e.Extensions) > 0 {
+			keys := make([]string, 0, len(e.Extensions))
+			for k := range e.Extensions {
+				if !reserved[k] {
+					keys = append(keys, k)
+				}
 			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			v, err := json.Marshal(e.Extensions[k])
-			if err != nil {
-				continue
+			slices.Sort(keys)
+			for _, k := range keys {
+				v, err := json.Marshal(e.Extensions[k])
+				if err != nil {
+					continue
+				}
+				b = append(b, ',')
+				b = appendJSONString(b, k)
+				b = append(b, ':')
+				b = append(b, v...)
 			}
-			b.WriteByte(',')
-			b.Write(mustString(k))
-			b.WriteByte(':')
-			b.Write(v)
 		}
 	}
 	if Debug() && status >= 500 && e.Err != nil {
-		b.WriteString(`,"cause":`)
-		b.Write(mustString(e.Err.Error()))
+		b = append(b, `,"cause":`...)
+		b = appendJSONString(b, e.Err.Error())
 		var p *PanicError
 		if errors.As(e.Err, &p) {
-			b.WriteString(`,"stack":`)
-			b.Write(mustString(string(p.Stack)))
+			b = append(b, `,"stack":`...)
+			b = appendJSONString(b, string(p.Stack))
 		}
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return append(b, '}')
 }
 
-func mustString(s string) []byte {
-	v, _ := json.Marshal(s) // a string always encodes
-	return v
+func appendErrors(b []byte, errs []FieldError) []byte {
+	if out, ok := appendFieldErrors(b, errs); ok {
+		return out
+	}
+	return append(b, encodeFieldErrors(errs)...)
 }
 
 func encodeFieldErrors(errs []FieldError) []byte {

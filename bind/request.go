@@ -388,7 +388,9 @@ func (st *state) relocate(in *Input, loc []any) ([]any, bool) {
 				return append(slices.Clip(fr.param.loc), loc[2:]...), true
 			}
 		}
-		loc = append([]any{SourceBody}, loc[1:]...)
+		// validate made loc for this error alone: rename its first
+		// element in place instead of copying it.
+		loc[0] = SourceBody
 		for _, te := range st.typeErrs {
 			if hasPrefix(loc, te.Loc) {
 				return nil, false
