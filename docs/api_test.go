@@ -369,3 +369,23 @@ func TestProblemSchemaMatchesWriteError(t *testing.T) {
 		t.Errorf("Content-Type %q", rec.Header().Get("Content-Type"))
 	}
 }
+
+// A describer that names no scheme (deps.Requires around a dependency
+// without security) adds no security and no 401/403 to the operation.
+func TestDescriberWithoutScheme(t *testing.T) {
+	api := docs.New(docs.Info{Title: "t"})
+	mux := http.NewServeMux()
+	api.Handle(mux, "GET /items/{id}", fakeSecurity{next: bind.Handler(getItem)})
+	doc := documentOf(t, api)
+	op := at(t, doc, "paths", "/items/{id}", "get").(map[string]any)
+	if _, ok := op["security"]; ok {
+		t.Errorf("security = %s, want none", jsonOf(t, op["security"]))
+	}
+	responses := op["responses"].(map[string]any)
+	if got := strings.Join(sortedKeys(responses), ","); got != "200,422" {
+		t.Errorf("responses %s, want 200,422", got)
+	}
+	if schemes := at(t, doc, "components").(map[string]any)["securitySchemes"]; schemes != nil {
+		t.Errorf("securitySchemes = %s, want none", jsonOf(t, schemes))
+	}
+}

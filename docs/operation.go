@@ -13,7 +13,8 @@ import (
 
 // SecurityDescriber is implemented by security middleware (the handlers
 // of package security): the scheme's name, its OpenAPI Security Scheme
-// Object, and the scopes the wrapped operation requires.
+// Object, and the scopes the wrapped operation requires. An empty name or
+// a nil scheme means the handler requires no security.
 type SecurityDescriber interface {
 	OpenAPISecurity() (name string, scheme map[string]any, scopes []string)
 }
@@ -221,6 +222,9 @@ func (op *operation) inspect(h http.Handler) {
 }
 
 func (op *operation) addSecurity(name string, scheme map[string]any, scopes []string) {
+	if name == "" || scheme == nil {
+		return // a describer with no scheme, such as deps.Requires without security
+	}
 	for i := range op.security {
 		if op.security[i].name == name {
 			for _, s := range scopes {
