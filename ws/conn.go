@@ -268,10 +268,16 @@ func lingers(err error) bool {
 	return errors.As(err, &ce) || errors.Is(err, websocket.ErrReadLimit)
 }
 
-// linger discards what the peer still sends until it closes, or
-// CloseTimeout passes.
+// linger ends the connection the way RFC 6455 §7.1.1 asks, the server
+// closing first: it half-closes the write side (after the close frame, so
+// the peer sees it and then end of stream), then discards what the peer
+// still sends until the peer closes too, or CloseTimeout passes. Browsers
+// and gorilla clients close as soon as they see the server's end of stream.
 func (c *Conn) linger() {
 	nc := c.ws.NetConn()
+	if hc, ok := nc.(interface{ CloseWrite() error }); ok {
+		hc.CloseWrite()
+	}
 	nc.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
 	io.Copy(io.Discard, nc)
 }
