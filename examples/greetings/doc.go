@@ -1,0 +1,15 @@
+// Command greetings is the Posit Connect FastAPI JSON example in Go: a
+// read-only API listing greetings by language, with its OpenAPI document,
+// Swagger UI and ReDoc.
+//
+//	go run ./examples/greetings
+//	curl http://127.0.0.1:8000/greetings/es
+//
+// GET /greetings lists the greetings sorted by language, GET
+// /greetings/{lang} returns one (an unknown language is a 404 problem), GET
+// / redirects to /docs. When GREETINGS_API_KEY is set, the greetings need
+// the header "Authorization: Key $GREETINGS_API_KEY", as content restricted
+// on Posit Connect does.
+//
+// Flags: -addr, the listen address (default 127.0.0.1:8000).
+package main

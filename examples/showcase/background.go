@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/stdapi/stdapi/bind"
+	"github.com/stdapi/stdapi/docs"
+	"github.com/stdapi/stdapi/security"
+	"github.com/stdapi/stdapi/tasks"
+)
+
+// Mail is a message sent by the fake mailer.
+type Mail struct {
+	To      string `json:"to" example:"bob@example.com"`
+	Subject string `json:"subject" example:"Notification"`
+	Body    string `json:"body" example:"some notification"`
+}
+
+// Outbox is a fake mailer: it keeps what it sends.
+type Outbox struct {
+	mu    sync.Mutex
+	mails []Mail
+}
+
+// Send "sends" m.
+func (o *Outbox) Send(ctx context.Context, m Mail) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.mails = append(o.mails, m)
+	return nil
+}
+
+// Mails returns the messages sent so far, oldest first.
+func (o *Outbox) Mails() []Mail {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]Mail{}, o.mails...)
+}
+
+// Notify is the input of POST /send-notification/{email}.
+type Notify struct {
+	Email string `path:"email" validate:"email" example:"bob@example.com"`
+}
+
+// ReportRequest is the input of POST /reports.
+type ReportRequest struct {
+	Body struct {
+		Email string `json:"email" validate:"required,email" example:"bob@example.com"`
+	}
+}
+
+// Report is the payload of the "items-report" job.
+type Report struct {
+	Email string `json:"email"`
+}
+
+// Message is a plain answer.
+type Message struct {
+	Message string `json:"message"`
+}
+
+// Stats is the answer of GET /stats.
+type Stats struct {
+	Items    int         `json:"items"`
+	Mails    int         `json:"mails"`
+	Jobs     tasks.Stats `json:"jobs"`
+	Sessions int         `json:"open_sessions"`
+	Chatters int         `json:"chatters"`
+}
+
+// newQueue is the one place that makes the job queue and registers its
+// jobs: in memory today; a durable backend (Postgres) is chosen here.
+func newQueue(db *DB, outbox *Outbox) (*tasks.Queue, error) {
+	q, err := tasks.NewQueue(tasks.QueueOptions{Workers: 2})
+	if err != nil {
+		return nil, err
+	}
+	tasks.Register(q, "items-report", func(ctx context.Context, r Report) error {
+		n, err := db.session().Count(ctx)
+		if err != nil {
+			return err
+		}
+		return outbox.Send(ctx, Mail{To: r.Email, Subject: "Items report", Body: fmt.Sprintf("%d items in stock", n)})
+	})
+	return q, nil
+}
+
+func (a *App) backgroundRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
+	api.Handle(mux, "POST /send-notification/{email}", bind.Handler(func(ctx context.Context, in *Notify) (Message, error) {
+		err := tasks.Add(ctx, func(ctx context.Context) error {
+			return a.outbox.Send(ctx, Mail{To: in.Email, Subject: "Notification", Body: "some notification"})
+		}, tasks.Name("notification"))
+		return Message{Message: "Notification sent in the background"}, err
+	}), docs.Summary("Send a notification, after the response"), docs.Tags("background"),
+		docs.Description("FastAPI's BackgroundTasks example: the mail is sent once the response is out. See it in GET /outbox."))
+
+	api.Handle(mux, "POST /reports", security.Require(auth.oauth2, "items:read")(bind.Handler(
+		func(ctx context.Context, in *ReportRequest) (Message, error) {
+			err := tasks.Enqueue(ctx, a.queue, "items-report", Report{Email: in.Body.Email})
+			return Message{Message: "Report queued"}, err
+		}, bind.Status(http.StatusAccepted))),
+		docs.Summary("Mail an items report, from the job queue"), docs.Tags("background"),
+		docs.Description("Enqueues an items-report job, run by the queue's workers with retries. See it in GET /outbox."))
+
+	api.Handle(mux, "GET /outbox", security.Require(auth.basic)(bind.Handler(
+		func(context.Context, *struct{}) ([]Mail, error) { return a.outbox.Mails(), nil })),
+		docs.Summary("The mails sent, with HTTP Basic"), docs.Tags("background"))
+
+	sessions := a.db.Sessions()
+	api.Handle(mux, "GET /stats", security.Require(auth.apiKey)(bind.Handler(
+		func(ctx context.Context, _ *struct{}) (Stats, error) {
+			s, err := sessions.From(ctx)
+			if err != nil {
+				return Stats{}, err
+			}
+			n, err := s.Count(ctx)
+			return Stats{
+				Items: n, Mails: len(a.outbox.Mails()), Jobs: a.queue.Stats(),
+				Sessions: a.db.OpenSessions(), Chatters: a.hub.Count(chatRoom),
+			}, err
+		})),
+		docs.Summary("Service statistics, with an API key"), docs.Tags("background"))
+}
