@@ -121,6 +121,8 @@ type FieldError struct {
 	// Input echoes the offending input, when there is one.
 	Input any `json:"input,omitempty"`
 	// Ctx holds the parameters of the failed rule, such as {"min_length":3}.
+	// It may be shared by several errors of one rule (validate does so to
+	// save allocations): read it, do not modify it.
 	Ctx map[string]any `json:"ctx,omitempty"`
 }
 
