@@ -2,7 +2,6 @@ package security
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
@@ -98,13 +97,30 @@ func ParseBasic(cred string) (username, password string, ok bool) {
 	return string(dec[:colon]), string(dec[colon+1:]), true
 }
 
-// Equal reports whether a and b are equal, in time that depends on neither
-// their contents nor their lengths: both are hashed with SHA-256 and the
-// digests compared with crypto/subtle. Use it for usernames, passwords and
-// keys kept in plain text (prefer hashes: see Hasher and KeyHashes).
+// Equal reports whether a and b are equal, in constant time: the time
+// depends only on the longer of the two lengths, never on their contents nor
+// on where they differ, so an attacker who sends a value at least as long
+// as the secret learns nothing from timing, not even the secret's length.
+// Use it for usernames, passwords and keys kept in plain text (prefer
+// hashes: see Hasher and KeyHashes).
 func Equal(a, b string) bool {
-	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
-	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
+	n := max(len(a), len(b))
+	var diff byte
+	for i := range n {
+		var x, y byte
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		diff |= x ^ y
+	}
+	// Bytes past the shorter string compare with 0, so the lengths must
+	// match too: "x\x00" is not "x".
+	sameLen := subtle.ConstantTimeEq(int32(len(a)>>31), int32(len(b)>>31)) &
+		subtle.ConstantTimeEq(int32(len(a)&0x7fffffff), int32(len(b)&0x7fffffff))
+	return subtle.ConstantTimeByteEq(diff, 0)&sameLen == 1
 }
 
 func orDefault(s, def string) string {

@@ -117,11 +117,21 @@ func TestEqual(t *testing.T) {
 	for _, tt := range []struct {
 		a, b string
 		eq   bool
-	}{{"", "", true}, {"a", "a", true}, {"a", "b", false}, {"a", "aa", false}, {"", "a", false}} {
+	}{{"", "", true}, {"a", "a", true}, {"a", "b", false}, {"a", "aa", false}, {"", "a", false}, {"x\x00", "x", false}, {"x", "x\x00", false}, {"ab", "ba", false}} {
 		if Equal(tt.a, tt.b) != tt.eq {
 			t.Errorf("Equal(%q, %q) != %v", tt.a, tt.b, tt.eq)
 		}
 	}
+}
+
+func FuzzEqual(f *testing.F) {
+	f.Add("alice", "alice")
+	f.Add("x\x00", "x")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if Equal(a, b) != (a == b) {
+			t.Fatalf("Equal(%q, %q) = %v", a, b, !(a == b))
+		}
+	})
 }
 
 func FuzzParseBasic(f *testing.F) {
