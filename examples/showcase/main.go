@@ -1,38 +1,22 @@
 package main
 
 import (
-	"crypto/rand"
+	"context"
 	"flag"
-	"log"
-	"log/slog"
+	"fmt"
 	"os"
 
-	"github.com/stdapi/stdapi/examples/internal/serve"
+	"github.com/stdapi/stdapi/examples/showcase/app"
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8000", "listen address")
-	assets := flag.String("docs-assets", "", "node_modules directory with swagger-ui-dist and redoc (default: load them from the CDN)")
+	var f app.Flags
+	f.Register(flag.CommandLine)
+	dbURL := flag.String("database-url", "", "not supported here: the PostgreSQL queue is tasks/river's showcase command")
 	flag.Parse()
-	serve.SetLogger()
-
-	cfg := Config{
-		JWTSecret: os.Getenv("SHOWCASE_JWT_SECRET"),
-		APIKey:    os.Getenv("SHOWCASE_API_KEY"),
+	if *dbURL != "" {
+		fmt.Fprintln(os.Stderr, "showcase: -database-url needs the PostgreSQL backend, in its own module: run `cd tasks/river && go run ./cmd/showcase -database-url URL`")
+		os.Exit(2)
 	}
-	if *assets != "" {
-		cfg.DocsAssets = os.DirFS(*assets)
-	}
-	generatedKey := cfg.APIKey == ""
-	if generatedKey {
-		cfg.APIKey = rand.Text()
-	}
-	app, err := New(cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if generatedKey {
-		slog.Info("generated the API key of GET /stats (set SHOWCASE_API_KEY to choose it)", "X-API-Key", cfg.APIKey)
-	}
-	serve.Main(*addr, app, serve.Hooks{CloseConns: app.CloseConns, Drain: app.Drain})
+	app.Main(func(ctx context.Context) error { return app.Run(ctx, f.Addr, f.Config()) })
 }

@@ -111,6 +111,15 @@
 // Prefer the River CLI version that matches the River version of this
 // module's go.mod (v0.51.1 as written), so that both agree on the schema.
 //
+// # A whole service
+//
+// This module's command showcase serves the stdapi showcase
+// (examples/showcase/app) with the report jobs of its POST /reports in
+// PostgreSQL: it builds a pgxpool, a Backend with Options.Migrate, and on
+// SIGINT or SIGTERM drains the Queue before closing the pool.
+//
+//	cd tasks/river && go run ./cmd/showcase -database-url "$DATABASE_URL"
+//
 // # Options and their defaults
 //
 //   - Queues: the River queues this node works and how many jobs of each it

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -28,6 +28,12 @@ type Config struct {
 	// DocsAssets, when not nil, serves Swagger UI and ReDoc from this
 	// node_modules-like tree (swagger-ui-dist/, redoc/). Default: the CDN.
 	DocsAssets fs.FS
+	// Backend, when not nil, stores and delivers the jobs of the queue
+	// (POST /reports): a tasks/river Backend keeps them in PostgreSQL. New
+	// starts it (through tasks.NewQueue) and Drain shuts it down; what it
+	// is built on, such as a connection pool, stays the caller's to close
+	// after Drain. Default: nil, an in-memory queue with two workers.
+	Backend tasks.Backend
 }
 
 // App is the showcase service: an http.Handler and what it runs besides
@@ -64,10 +70,6 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.queue, err = newQueue(a.db, a.outbox)
-	if err != nil {
-		return nil, err
-	}
 
 	mux := http.NewServeMux()
 	api := docs.New(docs.Info{
@@ -91,6 +93,12 @@ func New(cfg Config) (*App, error) {
 		opts = append(opts, docs.AssetsFS(cfg.DocsAssets))
 	}
 	api.Mount(mux, append(opts, docs.RedirectRoot())...)
+
+	// Last, so that nothing fails after the queue has started its Backend;
+	// the routes above reach it through a only when they serve a request.
+	if a.queue, err = newQueue(cfg.Backend, a.db, a.outbox); err != nil {
+		return nil, err
+	}
 
 	// The Runner goes outermost so that Drain waits for every request's
 	// tasks; either way round, background tasks run after the response and

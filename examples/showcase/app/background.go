@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -75,9 +75,10 @@ type Stats struct {
 }
 
 // newQueue is the one place that makes the job queue and registers its
-// jobs: in memory today; a durable backend (Postgres) is chosen here.
-func newQueue(db *DB, outbox *Outbox) (*tasks.Queue, error) {
-	q, err := tasks.NewQueue(tasks.QueueOptions{Workers: 2})
+// jobs: on backend when it is not nil (Config.Backend), in memory
+// otherwise.
+func newQueue(backend tasks.Backend, db *DB, outbox *Outbox) (*tasks.Queue, error) {
+	q, err := tasks.NewQueue(tasks.QueueOptions{Backend: backend, Workers: 2})
 	if err != nil {
 		return nil, err
 	}

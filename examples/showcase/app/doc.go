@@ -1,0 +1,65 @@
+// Package app is the stdapi showcase service, one realistic application
+// built from every stdapi package: items CRUD with binding and validation,
+// an OAuth2 password flow issuing JWTs, API-key and HTTP Basic routes, a
+// background task, a queued job, a WebSocket chat with its page, a
+// per-request database session, and the OpenAPI document with Swagger UI
+// and ReDoc. It is a package, not only a program, so that two commands
+// serve it: examples/showcase with the in-memory job queue, and
+// tasks/river/cmd/showcase (in the tasks/river module, which may depend on
+// PostgreSQL) with the queue's jobs in PostgreSQL through River.
+//
+//	func main() {
+//		var f app.Flags
+//		f.Register(flag.CommandLine)
+//		flag.Parse()
+//		app.Main(func(ctx context.Context) error {
+//			return app.Run(ctx, f.Addr, f.Config())
+//		})
+//	}
+//
+// Routes:
+//
+//	POST   /token                       OAuth2 password flow: a JWT for alice / wonderland
+//	GET    /users/me                    the current user (bearer token, scope me)
+//	GET    /items, /items/{id}          items (scope items:read), from a per-request DB session
+//	POST   /items, PUT/DELETE /items/{id}  (scope items:write), validated: 422 on bad input
+//	POST   /send-notification/{email}   a background task, run after the response
+//	POST   /reports                     a queued job with retries (scope items:read)
+//	GET    /outbox                      the mails sent by both (HTTP Basic, alice / wonderland)
+//	GET    /stats                       counters (API key in X-API-Key)
+//	GET    /chat, /ws                   the chat page and its WebSocket
+//	GET    /.well-known/jwks.json       the public key of the tokens
+//	GET    /openapi.json, /docs, /redoc the API's documentation; GET / redirects to /docs
+//
+// # Configuration and its defaults
+//
+//   - Config.JWTSecret: "", a new ES256 key at every New; an HS256 secret
+//     of at least 32 bytes makes tokens survive restarts and work on every
+//     instance.
+//   - Config.APIKey: required by New; Run generates and logs one when it
+//     is empty.
+//   - Config.DocsAssets: nil, the docs pages load Swagger UI and ReDoc from
+//     the CDN.
+//   - Config.Backend: nil, the queue of POST /reports is in memory (two
+//     workers; jobs waiting are lost when the process stops). A tasks/river
+//     Backend stores them in PostgreSQL: they survive restarts and run on
+//     whichever instance fetches them.
+//
+// Flags.Register defines the flags -addr (default DefaultAddr,
+// 127.0.0.1:8000) and -docs-assets (default "", the CDN); Flags.Config
+// reads SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY from the environment.
+//
+// Everything but the queue with a durable Backend lives in the process:
+// the items, the users and the outbox that the jobs write to. With several
+// instances on one database, a job's mail shows in the GET /outbox of the
+// instance that ran it, and its report counts that instance's items.
+//
+// # Shutdown
+//
+// Stop an App with CloseConns (WebSockets get 1001) then, once the server
+// has stopped, Drain: it waits for the requests' background tasks, shuts
+// the queue down (the jobs running finish; with a durable Backend the jobs
+// waiting stay in the database) and waits for the database sessions. Run
+// does both on cancellation of its context, and Main cancels it on SIGINT
+// or SIGTERM.
+package app

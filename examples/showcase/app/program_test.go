@@ -1,0 +1,187 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stdapi/stdapi/internal/leakcheck"
+)
+
+// syncBuffer is a log destination that Run's goroutines and the test share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// runProgram starts Run on a free port with stdout and the default logger
+// captured, and returns the base URL, the log, and a function that stops
+// Run and returns its error.
+func runProgram(t *testing.T, cfg Config) (base string, log *syncBuffer, stop func() error) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	log = &syncBuffer{}
+	logger := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(log, nil)))
+	t.Cleanup(func() { slog.SetDefault(logger) })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, "127.0.0.1:0", cfg) }()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	os.Stdout = stdout
+	w.Close()
+	r.Close()
+	if err != nil {
+		cancel()
+		t.Fatalf("reading Run's stdout: %v (Run: %v)", err, <-done)
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		cancel()
+		t.Fatalf("Run printed %q, want listening on URL", line)
+	}
+	return base, log, func() error {
+		cancel()
+		return <-done
+	}
+}
+
+func getStats(t *testing.T, base, key string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/stats", nil)
+	req.Header.Set("X-API-Key", key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// Run serves on the address it prints, with the API key given or the one
+// it logs, and returns nil after a clean shutdown.
+func TestRun(t *testing.T) {
+	defer leakcheck.Check(t)()
+	keyLine := regexp.MustCompile(`msg="generated the API key of GET /stats \(set SHOWCASE_API_KEY to choose it\)" X-API-Key=(\S+)`)
+	tests := []struct {
+		name      string
+		key       string // "" to have one generated
+		generated bool
+	}{
+		{"API key given", apiKey, false},
+		{"API key generated", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, log, stop := runProgram(t, Config{APIKey: tt.key})
+			key := tt.key
+			m := keyLine.FindStringSubmatch(log.String())
+			if tt.generated != (m != nil) {
+				t.Fatalf("generated key logged: %v, want %v; log:\n%s", m != nil, tt.generated, log)
+			}
+			if m != nil {
+				key = m[1]
+			}
+			if got := getStats(t, base, key); got != 200 {
+				t.Errorf("GET /stats with the key: %d", got)
+			}
+			if got := getStats(t, base, key+"x"); got != 401 {
+				t.Errorf("GET /stats with a wrong key: %d", got)
+			}
+			if err := stop(); err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if !strings.Contains(log.String(), "msg=stopped") {
+				t.Errorf("no clean stop logged:\n%s", log)
+			}
+		})
+	}
+}
+
+// Run fails before serving when it cannot listen or the configuration is
+// refused, and then leaves the address free.
+func TestRunFails(t *testing.T) {
+	defer leakcheck.Check(t)()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	tests := []struct {
+		name, addr string
+		cfg        Config
+		want       string
+	}{
+		{"bad address", "127.0.0.1:-1", Config{APIKey: apiKey}, "invalid port"},
+		{"address in use", ln.Addr().String(), Config{APIKey: apiKey}, "address already in use"},
+		{"short JWT secret", "127.0.0.1:0", Config{APIKey: apiKey, JWTSecret: "short"}, "showcase: JWT key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Run(t.Context(), tt.addr, tt.cfg)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Run: %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlags(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		addr       string
+		jwt, key   string
+		withAssets bool
+	}{
+		{"defaults", nil, nil, "127.0.0.1:8000", "", "", false},
+		{"flags and environment", []string{"-addr", ":9000", "-docs-assets", "node_modules"},
+			map[string]string{"SHOWCASE_JWT_SECRET": "s3cret", "SHOWCASE_API_KEY": "k3y"}, ":9000", "s3cret", "k3y", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("SHOWCASE_JWT_SECRET", tt.env["SHOWCASE_JWT_SECRET"])
+			t.Setenv("SHOWCASE_API_KEY", tt.env["SHOWCASE_API_KEY"])
+			fs := flag.NewFlagSet("showcase", flag.ContinueOnError)
+			var f Flags
+			f.Register(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			cfg := f.Config()
+			if f.Addr != tt.addr || cfg.JWTSecret != tt.jwt || cfg.APIKey != tt.key || (cfg.DocsAssets != nil) != tt.withAssets || cfg.Backend != nil {
+				t.Errorf("addr %q, config %+v", f.Addr, cfg)
+			}
+		})
+	}
+}
