@@ -102,7 +102,73 @@ func (s *scope) finish(w http.ResponseWriter) {
 	if w != nil {
 		_ = http.NewResponseController(w).Flush()
 	}
-	go runDeferred(s.Context, fns, err)
+	running.add(1)
+	go func() {
+		defer running.add(-1)
+		runDeferred(s.Context, fns, err)
+	}()
+}
+
+// running counts the goroutines running deferred functions, for
+// WaitDeferred.
+var running inflight
+
+type inflight struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{} // closed while n == 0
+}
+
+func (f *inflight) add(d int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.idle == nil {
+		f.idle = make(chan struct{})
+		close(f.idle)
+	}
+	if f.n == 0 && d > 0 {
+		f.idle = make(chan struct{})
+	}
+	f.n += d
+	if f.n == 0 {
+		close(f.idle)
+	}
+}
+
+func (f *inflight) wait() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.idle == nil {
+		f.idle = make(chan struct{})
+		close(f.idle)
+	}
+	return f.idle
+}
+
+// WaitDeferred waits until no request scope is running deferred functions
+// (background tasks, dependency cleanups), or ctx is done, whose error it
+// then returns. Call it at shutdown, after http.Server.Shutdown has waited
+// for the handlers: those have queued their deferred functions by then.
+//
+//	srv.Shutdown(ctx)
+//	stdapi.WaitDeferred(ctx) // tasks and cleanups of the last requests
+func WaitDeferred(ctx context.Context) error {
+	for {
+		idle := running.wait()
+		select {
+		case <-idle:
+			// A scope that finished while we waited may have started
+			// another run; check again.
+			running.mu.Lock()
+			n := running.n
+			running.mu.Unlock()
+			if n == 0 {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 func runDeferred(ctx context.Context, fns []func(error), err error) {

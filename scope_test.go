@@ -231,3 +231,39 @@ func TestScopeValueInitOnceUnderConcurrency(t *testing.T) {
 		t.Errorf("init ran %d times, want 1", inits)
 	}
 }
+
+func TestWaitDeferred(t *testing.T) {
+	defer leakcheck.Check(t)()
+	release := make(chan struct{})
+	ran := make(chan struct{})
+	h := scoped(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stdapi.Defer(r.Context(), func(error) {
+			<-release
+			close(ran)
+		})
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := stdapi.WaitDeferred(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitDeferred with a deferred function blocked = %v, want the context's error", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- stdapi.WaitDeferred(context.Background()) }()
+	select {
+	case err := <-done:
+		t.Fatalf("WaitDeferred returned %v before the deferred function ended", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(release)
+	<-ran
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("WaitDeferred = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("WaitDeferred did not return after the deferred function ended")
+	}
+}

@@ -60,7 +60,9 @@
 // flushed, so the client is not kept waiting: in reverse order of creation, one after
 // the other, in one goroutine, each receiving the request's error (nil, the
 // error stdapi.WriteError answered with, or a *stdapi.PanicError). A
-// panicking cleanup is logged with log/slog and the next still run.
+// panicking cleanup is logged with log/slog and the next still run. At
+// shutdown, after http.Server.Shutdown, stdapi.WaitDeferred waits for the
+// cleanups (and background tasks) of the last requests.
 //
 // Scope shares the request scope of package stdapi with the tasks package.
 // Background tasks added with tasks.Add run after the response and BEFORE

@@ -73,7 +73,9 @@
 // tasks, until its context is done; then it cancels the contexts of tasks
 // still running, skips tasks not started, and reports how many there were.
 // Call it after http.Server.Shutdown, which waits for handlers but not for
-// background work. Runner.Wait waits without a deadline.
+// background work. Runner.Wait waits without a deadline. The dependency
+// cleanups that run after the tasks (package deps) are not the Runner's:
+// stdapi.WaitDeferred waits for both, for every request scope.
 //
 // # Queue
 //
