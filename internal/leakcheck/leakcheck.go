@@ -15,15 +15,23 @@ import (
 )
 
 // Check records the goroutines running now and returns a function that, when
-// deferred, waits up to five seconds for every goroutine started since to end,
-// then fails t listing the stacks of those still running.
+// deferred, waits up to ten seconds for every goroutine started since to end,
+// then fails t listing the stacks of those still running. The nested modules
+// (tasks/river, ws/redis) use it too: their import paths are inside this
+// module's tree, so the internal package is theirs to import.
 func Check(t testing.TB) func() {
+	t.Helper()
+	return CheckWithin(t, 10*time.Second)
+}
+
+// CheckWithin is Check with a wait of its own.
+func CheckWithin(t testing.TB, wait time.Duration) func() {
 	t.Helper()
 	before := snapshot()
 	return func() {
 		t.Helper()
 		var leaked []string
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(wait)
 		for {
 			leaked = leaked[:0]
 			for id, stack := range snapshot() {

@@ -7,8 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	riverqueue "github.com/riverqueue/river"
+	"github.com/stdapi/stdapi/internal/leakcheck"
 	"github.com/stdapi/stdapi/tasks"
 	"github.com/stdapi/stdapi/tasks/river"
 )
@@ -202,58 +201,9 @@ func waitState(t testing.TB, pool *pgxpool.Pool, queue, kind, state string) jobR
 	return last[0]
 }
 
-// checkLeaks records the goroutines running now and returns a function
-// that, deferred, waits up to ten seconds for every goroutine started since
-// to end, then fails t listing those still running. The idea is that of the
-// root module's internal/leakcheck, which a nested module cannot import.
+// checkLeaks fails t when goroutines started since are still running ten
+// seconds after the deferred call.
 func checkLeaks(t testing.TB) func() {
 	t.Helper()
-	before := goroutines()
-	return func() {
-		t.Helper()
-		var leaked []string
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			leaked = leaked[:0]
-			for id, stack := range goroutines() {
-				if _, ok := before[id]; !ok && !ignoredGoroutine(stack) {
-					leaked = append(leaked, stack)
-				}
-			}
-			if len(leaked) == 0 || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if len(leaked) > 0 {
-			sort.Strings(leaked)
-			t.Errorf("%d goroutine(s) leaked:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
-		}
-	}
-}
-
-func ignoredGoroutine(stack string) bool {
-	return strings.Contains(stack, "created by testing.") ||
-		strings.Contains(stack, "created by runtime") ||
-		strings.Contains(stack, "os/signal.")
-}
-
-func goroutines() map[string]string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	out := map[string]string{}
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		header, _, _ := strings.Cut(g, "\n")
-		if f := strings.Fields(header); len(f) >= 2 && f[0] == "goroutine" {
-			out[f[1]] = g
-		}
-	}
-	return out
+	return leakcheck.Check(t)
 }
