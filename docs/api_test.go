@@ -389,3 +389,50 @@ func TestDescriberWithoutScheme(t *testing.T) {
 		t.Errorf("securitySchemes = %s, want none", jsonOf(t, schemes))
 	}
 }
+
+// selfDescribed stands for security.TokenEndpoint: a plain handler that
+// describes its own form body and answers.
+type selfDescribed struct{ http.Handler }
+
+func (selfDescribed) OpenAPIOperation() map[string]any {
+	return map[string]any{
+		"summary": "Log in",
+		"requestBody": map[string]any{"required": true, "content": map[string]any{
+			"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object"}},
+		}},
+		"responses": map[string]any{
+			"200": map[string]any{"description": "A token"},
+			"400": map[string]any{"description": "An RFC 6749 error"},
+		},
+		"operationId": "ignored",
+	}
+}
+
+func TestOperationDescriber(t *testing.T) {
+	api := docs.New(docs.Info{Title: "t"})
+	mux := http.NewServeMux()
+	api.Handle(mux, "POST /token", selfDescribed{http.NotFoundHandler()},
+		docs.Response(http.StatusUnauthorized, nil, "Bad client"))
+	api.Handle(mux, "POST /login", selfDescribed{http.NotFoundHandler()}, docs.Summary("Sign in"))
+	doc := documentOf(t, api)
+	op := at(t, doc, "paths", "/token", "post").(map[string]any)
+	for k, want := range map[string]string{
+		"operationId": `"post_token"`,
+		"summary":     `"Log in"`,
+		"requestBody": `{"content":{"application/x-www-form-urlencoded":{"schema":{"type":"object"}}},"required":true}`,
+	} {
+		if got := jsonOf(t, op[k]); got != want {
+			t.Errorf("%s = %s, want %s", k, got, want)
+		}
+	}
+	responses := op["responses"].(map[string]any)
+	if got := strings.Join(sortedKeys(responses), ","); got != "200,400,401" {
+		t.Errorf("responses %s, want 200,400,401", got)
+	}
+	if got := jsonOf(t, responses["200"]); got != `{"description":"A token"}` {
+		t.Errorf("200 = %s, want the handler's own", got)
+	}
+	if got := jsonOf(t, at(t, doc, "paths", "/login", "post", "summary")); got != `"Sign in"` {
+		t.Errorf("an option's summary = %s, want it to win", got)
+	}
+}

@@ -230,6 +230,11 @@ func (a *API) tagObjects(used map[string]bool) []any {
 // placeholder refs, resolved once every operation is known.
 func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, validation string, usedIn, usedOut map[string]bool) (map[string]any, error) {
 	obj := map[string]any{"operationId": op.id}
+	for _, k := range []string{"summary", "description"} {
+		if v, ok := op.self[k].(string); ok && v != "" {
+			obj[k] = v
+		}
+	}
 	if op.summary != "" {
 		obj["summary"] = op.summary
 	}
@@ -251,6 +256,8 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	}
 	if body != nil {
 		obj["requestBody"] = body
+	} else if rb, ok := op.self["requestBody"]; ok {
+		obj["requestBody"] = rb
 	}
 	responses := map[string]any{}
 	errorResponse := func(status int, description string) {
@@ -263,6 +270,12 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	success := false
 	for _, r := range op.responses {
 		if r.status >= 200 && r.status < 300 {
+			success = true
+		}
+	}
+	own, _ := op.self["responses"].(map[string]any)
+	for status := range own {
+		if len(status) == 3 && status[0] == '2' {
 			success = true
 		}
 	}
@@ -300,6 +313,9 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 			req[s.name] = anySlice(s.scopes)
 		}
 		obj["security"] = []any{req}
+	}
+	for status, resp := range own {
+		responses[status] = resp // the handler knows its answers better than the defaults
 	}
 	for _, r := range op.responses {
 		desc := statusText(r.status, r.description)

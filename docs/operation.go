@@ -19,6 +19,18 @@ type SecurityDescriber interface {
 	OpenAPISecurity() (name string, scheme map[string]any, scopes []string)
 }
 
+// OperationDescriber is implemented by plain handlers that describe their
+// own request body and responses, such as security.TokenEndpoint, whose
+// form and RFC 6749 answers are not bind's. OpenAPIOperation returns a
+// fragment of an OpenAPI Operation Object: its "requestBody" is used when
+// the operation has no other, its "responses" are added (a Response option
+// for the same status wins), and its "summary" and "description" are used
+// when no option sets them. Other members are ignored. The map is read, not
+// modified.
+type OperationDescriber interface {
+	OpenAPIOperation() map[string]any
+}
+
 // ParameterDescriber is implemented by middleware that reads request
 // parameters of its own (route-level dependencies of package deps): OpenAPI
 // Parameter Objects such as {"name":"X-Token","in":"header","required":true,
@@ -151,6 +163,7 @@ type operation struct {
 	responseExamples []example
 	security         []requirement
 	params           []map[string]any // from ParameterDescriber
+	self             map[string]any   // from OperationDescriber
 
 	usesErrors bool // set by a build: the operation refers to error bodies
 }
@@ -205,6 +218,9 @@ func (op *operation) inspect(h http.Handler) {
 		}
 		if p, ok := h.(ParameterDescriber); ok {
 			op.params = append(op.params, p.OpenAPIParameters()...)
+		}
+		if d, ok := h.(OperationDescriber); ok && op.self == nil {
+			op.self = d.OpenAPIOperation()
 		}
 		if b, ok := h.(bind.Operation); ok {
 			op.typed = true

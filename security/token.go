@@ -169,3 +169,82 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		stdapi.WriteError(w, r, err)
 	}
 }
+
+// OpenAPIOperation describes the endpoint for documentation generators
+// (package docs): the password request form (RFC 6749 §4.3.2), the token
+// response (§5.1) and the error responses (§5.2). The document then says
+// what clients really send and get, which bind-style defaults would not.
+func (t *TokenEndpoint) OpenAPIOperation() map[string]any {
+	str := func(description string) map[string]any {
+		return map[string]any{"type": "string", "description": description}
+	}
+	grant := str("The grant type; only password is supported.")
+	grant["enum"] = []any{"password"}
+	password := str("The user's password.")
+	password["format"] = "password"
+	secret := str("The client's secret, when the client authenticates in the form rather than with HTTP Basic.")
+	secret["format"] = "password"
+	required := []any{"username", "password"}
+	if t.Strict {
+		required = []any{"grant_type", "username", "password"}
+	}
+	form := map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"grant_type":    grant,
+			"username":      str("The user's name."),
+			"password":      password,
+			"scope":         str("The requested scopes, separated by spaces."),
+			"client_id":     str("The client's identifier."),
+			"client_secret": secret,
+		},
+		"required": required,
+	}
+	token := map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"access_token":  str("The token to send as Authorization: Bearer."),
+			"token_type":    str("Always bearer."),
+			"expires_in":    map[string]any{"type": "integer", "description": "The token's lifetime in seconds."},
+			"refresh_token": str("A refresh token, when one is issued."),
+			"scope":         str("The granted scopes, when they differ from the requested ones."),
+		},
+		"required": []any{"access_token", "token_type"},
+	}
+	oauthError := map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"error": map[string]any{"type": "string", "enum": []any{
+				ErrInvalidRequest, ErrInvalidClient, ErrInvalidGrant, ErrUnauthorizedClient, ErrUnsupportedGrantType, ErrInvalidScope,
+			}},
+			"error_description": str("A human-readable explanation."),
+			"error_uri":         str("A page about the error."),
+		},
+		"required": []any{"error"},
+	}
+	errResponse := func(description string) map[string]any {
+		return map[string]any{
+			"description": description,
+			"content":     map[string]any{"application/json": map[string]any{"schema": oauthError}},
+		}
+	}
+	noStore := map[string]any{"schema": map[string]any{"type": "string", "const": "no-store"}}
+	return map[string]any{
+		"summary": "Get an access token with a username and password",
+		"requestBody": map[string]any{
+			"required": true,
+			"content": map[string]any{
+				"application/x-www-form-urlencoded": map[string]any{"schema": form},
+			},
+		},
+		"responses": map[string]any{
+			"200": map[string]any{
+				"description": "The access token",
+				"headers":     map[string]any{"Cache-Control": noStore},
+				"content":     map[string]any{"application/json": map[string]any{"schema": token}},
+			},
+			"400": errResponse("The request or the credentials were refused (invalid_request, invalid_grant, unsupported_grant_type, invalid_scope)"),
+			"401": errResponse("The client could not be authenticated (invalid_client)"),
+		},
+	}
+}

@@ -2,6 +2,7 @@ package security
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -202,5 +203,35 @@ func TestParsePasswordFormBodyErrors(t *testing.T) {
 	_, err = ParsePasswordForm(r)
 	if te := (*TokenError)(nil); !errors.As(err, &te) || te.Description != "The request body is too large" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestTokenEndpointDescribesItself(t *testing.T) {
+	for _, tt := range []struct {
+		strict bool
+		want   string
+	}{
+		{false, `["username","password"]`},
+		{true, `["grant_type","username","password"]`},
+	} {
+		op := (&TokenEndpoint{Strict: tt.strict}).OpenAPIOperation()
+		body := op["requestBody"].(map[string]any)["content"].(map[string]any)
+		form, ok := body["application/x-www-form-urlencoded"].(map[string]any)
+		if !ok || len(body) != 1 {
+			t.Fatalf("request body media types = %v, want only the urlencoded form", body)
+		}
+		required, _ := json.Marshal(form["schema"].(map[string]any)["required"])
+		if string(required) != tt.want {
+			t.Errorf("strict=%v: required = %s, want %s", tt.strict, required, tt.want)
+		}
+		responses := op["responses"].(map[string]any)
+		for _, status := range []string{"200", "400", "401"} {
+			if _, ok := responses[status]; !ok {
+				t.Errorf("no %s response", status)
+			}
+		}
+		if _, err := json.Marshal(op); err != nil {
+			t.Errorf("not JSON: %v", err)
+		}
 	}
 }
