@@ -31,7 +31,9 @@
 //     security scheme and the scopes it requires; several are combined into
 //     one requirement;
 //   - a ParameterDescriber (route-level dependencies of package deps) gives
-//     Parameter Objects of its own.
+//     Parameter Objects of its own;
+//   - an OperationDescriber (security.TokenEndpoint) gives its own request
+//     body and responses, for handlers whose answers are not bind's.
 //
 // A plain http.Handler is described with options: Request (an input type
 // read with bind.Request), ResponseType, Response, Security. The other
