@@ -84,7 +84,8 @@
 // for multipart bodies, 8 MiB of uploads in memory per request (the rest
 // spills to temporary files removed after the request), 100 files, 1000
 // fields and 1 MiB per multipart field, by default. Limits are checked while
-// reading: nothing is read past a limit. Set them per handler with
+// reading: at most one byte past a limit is read, and a Content-Length
+// over it is refused before reading. Set them per handler with
 // WithLimits, or call Limits.Request.
 //
 // # Typed handlers
