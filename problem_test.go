@@ -1,47 +1,21 @@
 package stdapi_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/internal/logtest"
 )
 
-// logs captures slog output for one test and restores the default logger.
-func logs(t *testing.T) *syncBuffer {
-	t.Helper()
-	buf := &syncBuffer{}
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(buf, nil)))
-	t.Cleanup(func() { slog.SetDefault(old) })
-	return buf
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// logs captures slog output for one test.
+func logs(t *testing.T) *logtest.Buffer { return logtest.Capture(t) }
 
 // withFormat switches the process-wide format and debug mode for one test.
 func withFormat(t *testing.T, f stdapi.Format, debug bool) {

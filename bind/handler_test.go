@@ -1,22 +1,20 @@
 package bind_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/bind"
 	"github.com/stdapi/stdapi/internal/leakcheck"
+	"github.com/stdapi/stdapi/internal/logtest"
 )
 
 type ItemBody struct {
@@ -326,28 +324,4 @@ func TestInvalidInputTypes(t *testing.T) {
 }
 
 // captureLogs routes slog to a buffer for one test.
-func captureLogs(t *testing.T) *lockedBuffer {
-	t.Helper()
-	b := &lockedBuffer{}
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(b, nil)))
-	t.Cleanup(func() { slog.SetDefault(old) })
-	return b
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+func captureLogs(t *testing.T) *logtest.Buffer { return logtest.Capture(t) }

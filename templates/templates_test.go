@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,18 +16,12 @@ import (
 
 	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/internal/leakcheck"
+	"github.com/stdapi/stdapi/internal/logtest"
 	"github.com/stdapi/stdapi/templates"
 )
 
 // captureLog sends slog's default logger to a buffer for the test.
-func captureLog(t *testing.T) *bytes.Buffer {
-	t.Helper()
-	var buf bytes.Buffer
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
-	t.Cleanup(func() { slog.SetDefault(old) })
-	return &buf
-}
+func captureLog(t *testing.T) *logtest.Buffer { return logtest.Capture(t) }
 
 const generic500 = `{"type":"about:blank","title":"Internal Server Error","status":500}`
 

@@ -2,44 +2,24 @@ package app
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"flag"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stdapi/stdapi/internal/leakcheck"
+	"github.com/stdapi/stdapi/internal/logtest"
 )
-
-// syncBuffer is a log destination that Run's goroutines and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // runProgram starts Run on a free port with stdout and the default logger
 // captured, and returns the base URL, the log, and a function that stops
 // Run and returns its error.
-func runProgram(t *testing.T, cfg Config) (base string, log *syncBuffer, stop func() error) {
+func runProgram(t *testing.T, cfg Config) (base string, log *logtest.Buffer, stop func() error) {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -47,10 +27,7 @@ func runProgram(t *testing.T, cfg Config) (base string, log *syncBuffer, stop fu
 	}
 	stdout := os.Stdout
 	os.Stdout = w
-	log = &syncBuffer{}
-	logger := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(log, nil)))
-	t.Cleanup(func() { slog.SetDefault(logger) })
+	log = logtest.Capture(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
