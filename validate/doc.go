@@ -93,7 +93,12 @@
 // required means present and not null, so 0, false and "" are valid when
 // sent, and a field without required that was not sent is skipped. bind
 // tells the validator through the Presence interface, passed to
-// Plan.Append; see Presence for the contract.
+// Plan.Append; see Presence for the contract. A value that failed to decode
+// is validate.Skip there: nothing is checked at or below it. A decoder that
+// names locations itself checks one field at a time with Plan.Field and
+// FieldPlan.Append (bind checks a query parameter at ["query", "limit"]),
+// with a cap on the errors appended, and runs a struct's Validate method
+// with Plan.AppendHook.
 //
 // # Structs, collections and names
 //

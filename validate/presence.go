@@ -34,8 +34,8 @@ package validate
 // non-zero (non-nil for pointers, slices, maps and interfaces), as in
 // go-playground/validator, and rules run on zero values unless omitempty.
 //
-// Has is called once per field with rules, Field only for present fields
-// whose value has a nested level; implementations for query parameters can
+// Has is called once per field with rules, Field once per present field
+// with rules (for a scalar field only to learn whether it is Skip); implementations for query parameters can
 // be a bit set, and for JSON bodies a tree built while scanning object keys.
 type Presence interface {
 	// Has reports whether field i of this struct level was present and not
@@ -48,3 +48,17 @@ type Presence interface {
 	// Key returns the presence of the map value under key, or nil.
 	Key(key string) Presence
 }
+
+// Skip is the Presence of a value that failed to decode (a string where a
+// number belongs, say): the decoder has reported it already, so the
+// validator checks nothing at or below it. A decoder returns Skip from
+// Field, Index or Key; Has should report true for such a field, so that it
+// is not also reported missing.
+var Skip Presence = skip{}
+
+type skip struct{}
+
+func (skip) Has(int) bool        { return true }
+func (skip) Field(int) Presence  { return Skip }
+func (skip) Index(int) Presence  { return Skip }
+func (skip) Key(string) Presence { return Skip }

@@ -228,8 +228,42 @@ func TestPresenceCalls(t *testing.T) {
 	p := validate.MustCompile(reflect.TypeFor[search]())
 	c := &countingPresence{}
 	p.Append(nil, reflect.ValueOf(&search{Q: "q", Limit: 1, Sort: "asc"}), c)
-	// Has once per field with rules; Field only for fields with a nested level.
-	if c.has != 6 || c.field != 2 {
-		t.Errorf("Has called %d times, Field %d times; want 6 and 2", c.has, c.field)
+	// Has once per field with rules; Field once per present field with
+	// rules (to learn of Skip), never more.
+	if c.has != 6 || c.field != 6 {
+		t.Errorf("Has called %d times, Field %d times; want 6 and 6", c.has, c.field)
+	}
+}
+
+// skipPresence reports every field present, field 0 as Skip, field 1 as a
+// plain value and every element of field 2 as Skip.
+type skipPresence struct{}
+
+func (skipPresence) Has(int) bool { return true }
+func (skipPresence) Field(i int) validate.Presence {
+	switch i {
+	case 0:
+		return validate.Skip
+	case 2:
+		return skipPresence{}
+	}
+	return nil
+}
+func (skipPresence) Index(int) validate.Presence  { return validate.Skip }
+func (skipPresence) Key(string) validate.Presence { return nil }
+
+// A value its decoder reported as failed is not checked again: no second
+// error for what is already a type error.
+func TestPresenceSkip(t *testing.T) {
+	type in struct {
+		N    int      `json:"n" validate:"min=5"`
+		M    int      `json:"m" validate:"min=5"`
+		Tags []string `json:"tags" validate:"dive,min=1"`
+	}
+	p := validate.MustCompile(reflect.TypeFor[in]())
+	got := p.Append(nil, reflect.ValueOf(&in{Tags: []string{"", ""}}), skipPresence{}, "body")
+	want := `[{"type":"greater_than_equal","loc":["body","m"],"msg":"Input should be greater than or equal to 5","input":0,"ctx":{"ge":5}}]`
+	if g := jsonOrEmpty(t, got); g != want {
+		t.Errorf("got  %s\nwant %s", g, want)
 	}
 }

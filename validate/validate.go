@@ -75,17 +75,28 @@ func (p *Plan) Append(dst []stdapi.FieldError, v reflect.Value, pr Presence, pre
 	if !p.root.active() {
 		return dst
 	}
-	path := paths.Get().(*[]step)
-	w := walker{dst: dst, path: path}
+	w := newWalker(dst, 0, prefix)
+	w.value(p.root, v, pr, pr != nil, false)
+	return w.done()
+}
+
+// newWalker starts a walk that appends to dst, at most max errors in all
+// (0: no limit), each loc starting with prefix.
+func newWalker(dst []stdapi.FieldError, max int, prefix []any) walker {
+	w := walker{dst: dst, path: paths.Get().(*[]step), max: max}
 	if len(prefix) <= len(w.short) {
 		// Copying the prefix keeps the caller's variadic slice on its stack.
 		w.nshort = copy(w.short[:], prefix)
 	} else {
 		w.prefix = append([]any(nil), prefix...)
 	}
-	w.value(p.root, v, pr, pr != nil, false)
-	clear(*path) // drop references to the user's values
-	*path = (*path)[:0]
-	paths.Put(path)
+	return w
+}
+
+// done ends the walk and returns what it appended.
+func (w *walker) done() []stdapi.FieldError {
+	clear(*w.path) // drop references to the user's values
+	*w.path = (*w.path)[:0]
+	paths.Put(w.path)
 	return w.dst
 }

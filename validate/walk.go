@@ -20,6 +20,18 @@ type walker struct {
 	nshort int
 	prefix []any   // a longer loc prefix
 	path   *[]step // the path to the value being checked, pooled
+	max    int     // errors dst may hold at most; 0: no limit
+	full   bool    // an error was dropped at max: stop walking
+}
+
+// add appends fe to dst, unless dst holds max errors already: then the walk
+// is full and stops.
+func (w *walker) add(fe stdapi.FieldError) {
+	if w.max > 0 && len(w.dst) >= w.max {
+		w.full = true
+		return
+	}
+	w.dst = append(w.dst, fe)
 }
 
 // step is one step of the path to the value being checked. Steps are turned
@@ -74,7 +86,7 @@ func (w *walker) value(vp *valuePlan, v reflect.Value, pr Presence, inRequest, c
 		}
 	}
 	if (vp.strct != nil || vp.items != nil || vp.keys != nil) && len(*w.path) >= MaxDepth {
-		w.dst = append(w.dst, stdapi.FieldError{
+		w.add(stdapi.FieldError{
 			Type: "value_error", Loc: w.loc(nil), Msg: "Value error, nesting is deeper than " + strconv.Itoa(MaxDepth),
 			Ctx: map[string]any{"max_depth": MaxDepth},
 		})
@@ -108,30 +120,40 @@ func isEmpty(v reflect.Value, inRequest bool) bool {
 func (w *walker) structure(sp *structPlan, v reflect.Value, pr Presence) {
 	before := len(w.dst)
 	for i := range sp.fields {
+		if w.full {
+			return
+		}
 		f := &sp.fields[i]
-		fv, ok := fieldByIndex(v, f.index)
-		if !ok {
-			continue
-		}
 		w.push(step{name: f.name})
-		switch {
-		case pr == nil:
-			w.value(f.val, fv, nil, false, true)
-		case !pr.Has(f.pos):
-			if f.val.required {
-				w.missing()
-			}
-		default:
-			var cp Presence
-			if f.val.strct != nil || f.val.items != nil || f.val.keys != nil {
-				cp = pr.Field(f.pos)
-			}
-			w.value(f.val, fv, cp, cp != nil, false)
-		}
+		w.field(f, v, pr)
 		w.pop()
 	}
 	if sp.hook && len(w.dst) == before {
 		w.hook(sp, v)
+	}
+}
+
+// field checks field f of the struct value v, whose presence is pr, with
+// the path already at the field.
+func (w *walker) field(f *fieldPlan, v reflect.Value, pr Presence) {
+	fv, ok := fieldByIndex(v, f.index)
+	switch {
+	case !ok:
+	case pr == nil:
+		w.value(f.val, fv, nil, false, true)
+	case !pr.Has(f.pos):
+		if f.val.required {
+			w.missing()
+		}
+	default:
+		cp := pr.Field(f.pos)
+		if cp == Skip {
+			return
+		}
+		if f.val.strct == nil && f.val.items == nil && f.val.keys == nil {
+			cp = nil
+		}
+		w.value(f.val, fv, cp, cp != nil, false)
 	}
 }
 
@@ -152,9 +174,14 @@ func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
 
 func (w *walker) list(items *valuePlan, v reflect.Value, pr Presence) {
 	for i := range v.Len() {
+		if w.full {
+			return
+		}
 		var cp Presence
 		if pr != nil {
-			cp = pr.Index(i)
+			if cp = pr.Index(i); cp == Skip {
+				continue
+			}
 		}
 		w.push(step{index: i, kind: locIndex})
 		w.value(items, v.Index(i), cp, pr != nil, true)
@@ -183,10 +210,13 @@ func (w *walker) entries(vp *valuePlan, v reflect.Value, pr Presence) {
 		return
 	}
 	clear(w.dst[before:])
-	w.dst = w.dst[:before]
+	w.dst, w.full = w.dst[:before], false
 	keys := v.MapKeys()
 	sortKeys(keys)
 	for _, key := range keys {
+		if w.full {
+			return
+		}
 		e.Set(v.MapIndex(key))
 		w.entry(vp, key, e, pr)
 	}
@@ -204,7 +234,9 @@ func (w *walker) entry(vp *valuePlan, k, e reflect.Value, pr Presence) {
 		if pr != nil {
 			cp = pr.Key(keyString(k))
 		}
-		w.value(vp.items, e, cp, pr != nil, true)
+		if cp != Skip {
+			w.value(vp.items, e, cp, pr != nil, true)
+		}
 	}
 	w.pop()
 }
@@ -267,7 +299,7 @@ func (w *walker) loc(extra []any) []any {
 }
 
 func (w *walker) missing() {
-	w.dst = append(w.dst, stdapi.FieldError{Type: "missing", Loc: w.loc(nil), Msg: "Field required"})
+	w.add(stdapi.FieldError{Type: "missing", Loc: w.loc(nil), Msg: "Field required"})
 }
 
 func (w *walker) fail(r *rulePlan, v reflect.Value) {
@@ -279,7 +311,7 @@ func (w *walker) fail(r *rulePlan, v reflect.Value) {
 	if r.input {
 		fe.Input = input(v)
 	}
-	w.dst = append(w.dst, fe)
+	w.add(fe)
 }
 
 // MaxDepth is how deep the validator follows nested values (struct fields,
@@ -355,7 +387,7 @@ func (w *walker) hook(sp *structPlan, v reflect.Value) {
 		if se != nil && se.Detail != "" {
 			msg = se.Detail // a *stdapi.Error without field errors: its detail
 		}
-		w.dst = append(w.dst, stdapi.FieldError{
+		w.add(stdapi.FieldError{
 			Type: "value_error", Loc: w.loc(nil), Msg: "Value error, " + msg,
 			Ctx: map[string]any{"error": msg},
 		})
@@ -371,5 +403,5 @@ func (w *walker) place(fe stdapi.FieldError) {
 	if fe.Msg == "" {
 		fe.Msg = "Value error"
 	}
-	w.dst = append(w.dst, fe)
+	w.add(fe)
 }
