@@ -53,6 +53,20 @@
 // integer field accepts a whole number written with a fraction or an
 // exponent (2.0, 1e2).
 //
+// Each key may appear once in a JSON object. A repeated key, however it is
+// spelled ("p" and "\u0070" are one key; so are "1" and "01" in a map with
+// integer keys) is a "duplicate_key" error at its loc. encoding/json would
+// keep the last value and merge repeated objects, other parsers the first;
+// refusing it means the value validate checks, its presence, and the value
+// the handler gets can never differ. Default tags apply in every struct of a
+// JSON body, pointed-to and list elements too: the decoder sets them when
+// it starts an object, before its keys.
+//
+// A JSON body is decoded in one pass along its Go type, after a syntax
+// check: the pass fills the value, reports every type error and records
+// what was sent for validate. Its cost is linear in the body, whatever the
+// shape (many errors, many map keys, deep nesting).
+//
 // # Errors
 //
 // Every problem is reported at once, in one 422 *stdapi.Error whose field
@@ -65,8 +79,17 @@
 // model_type (a body that is not an object), string_type, int_type,
 // int_from_float, list_type, dict_type, extra_forbidden, and
 // less_than_equal/greater_than_equal for integers outside their type's
-// range; then validate's codes. The offending input is echoed, cut to 128
-// bytes. Values that failed to parse are not validated further.
+// range, duplicate_key; then validate's codes. The offending input is
+// echoed, cut to 128 bytes, and so are map keys in a loc. Values that failed
+// to parse are not validated further.
+//
+// One 422 lists at most Limits.MaxErrors errors (100). Past the cap,
+// binding stops looking, the detail reads "100+ validation errors" and the
+// member "omitted" counts the errors found but not listed (validation stops
+// at its first error past the cap, so there may be more). So the answer's
+// size is bounded whatever the request: at most MaxErrors errors, each with
+// an input of at most 128 bytes and a loc of at most MaxDepth elements
+// (128) of at most 128 bytes.
 //
 // Other answers: 413 for a body over its limit, 415 for a body of a media
 // type the input does not read (with an Accept-Post header), 400 for an
@@ -83,7 +106,8 @@
 // Limits bounds what is read: 1 MiB for JSON and urlencoded bodies, 32 MiB
 // for multipart bodies, 8 MiB of uploads in memory per request (the rest
 // spills to temporary files removed after the request), 100 files, 1000
-// fields and 1 MiB per multipart field, by default. Limits are checked while
+// fields and 1 MiB per multipart field, 100 errors per 422 and JSON nested
+// 128 deep, by default. Limits are checked while
 // reading: at most one byte past a limit is read, and a Content-Length
 // over it is refused before reading. Set them per handler with
 // WithLimits, or call Limits.Request.
@@ -115,6 +139,21 @@
 // reveals nothing. A panic is recovered, logged with its stack, and answered
 // with a 500. Streaming responses stay plain http.Handlers; JSON writes a
 // JSON response from one.
+//
+// # Uploads
+//
+// File.Filename is the last element of the client's name, whatever its
+// separators: "..\..\x", "C:\x" and "/etc/x" arrive as "x", and a name
+// that is then empty, "." or ".." arrives as "". The name as sent stays in
+// the part's Content-Disposition header (File.Header). Either way it is the
+// client's word: choose the name on your disk yourself.
+//
+// # Validate methods
+//
+// A Validate() error method on a JSON body type (or any struct in it) runs
+// when its fields pass, its errors located below the struct. On the input
+// type itself or a form body, it runs when every field passes, and its
+// errors keep the loc it gives them (say []any{"query", "limit"}).
 //
 // Handler compiles In once, when it is called: an invalid In panics there
 // with a message naming the type, the field and the tag (Describe returns

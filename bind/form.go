@@ -23,8 +23,12 @@ import (
 // per request and spills to a temporary file beyond; temporary files are
 // removed when the request ends.
 type File struct {
-	// Filename is the name the client gave, without any directory part.
-	// It is the client's word: never use it as a path on your disk as is.
+	// Filename is the last element of the name the client gave: everything
+	// up to the last "/" or "\\" and a drive letter such as "C:" are
+	// removed, and a name that is then empty, "." or ".." becomes "". It is
+	// still the client's word (any other byte may be in it): never use it
+	// as a path on your disk as is. The name as sent is in Header's
+	// Content-Disposition.
 	Filename string
 	// ContentType is the part's Content-Type, "" when the client sent none.
 	ContentType string
@@ -60,6 +64,64 @@ func fileSetter(t reflect.Type) (func(v reflect.Value, files []*File), error) {
 		return nil, fmt.Errorf("use *bind.File instead of %s: bind enforces upload limits while it reads, which multipart.Form cannot", t)
 	}
 	return nil, fmt.Errorf("a file field must be *bind.File or []*bind.File, not %s", t)
+}
+
+// bindForm reads an urlencoded or multipart body into the form fields,
+// top-level or in Body.
+func (st *state) bindForm(in *Input, r *http.Request, v reflect.Value, lim Limits) error {
+	ct := r.Header.Get("Content-Type")
+	mt := mediaType(ct)
+	switch {
+	case mt == mediaForm || mt == mediaMultipart:
+	case ct == "" && r.ContentLength == 0:
+		// No body at all: every form field is missing.
+	case in.BodyKind == BodyMultipart:
+		return unsupported(mt, mediaMultipart)
+	default:
+		return unsupported(mt, mediaForm, mediaMultipart)
+	}
+	base := v
+	if !in.formTop {
+		st.form.init(len(in.bodyObj.Fields))
+		st.top.mark(in.bodyPos, true, &st.form)
+		base = v.FieldByIndex(in.bodyIndex)
+	}
+	if mt != "" {
+		if err := st.readForm(in, r, mt, lim); err != nil {
+			return err
+		}
+	}
+	for i, p := range in.form {
+		st.setForm(i, p, base.FieldByIndex(p.index))
+	}
+	return nil
+}
+
+// setForm stores what was sent for the form field p, the i-th of the
+// input's, into its field f.
+func (st *state) setForm(i int, p *Param, f reflect.Value) {
+	level := st.levelOf(p)
+	switch {
+	case level.failed(p.pos):
+	case p.Source == SourceFile:
+		if files := st.formFiles[i]; len(files) > 0 {
+			level.mark(p.pos, true, nil)
+			p.setFile(f, files)
+		}
+	case len(st.formVals[i]) > 0:
+		level.mark(p.pos, true, nil)
+		if !p.set(f, st.formVals[i], p.loc, &st.errs) {
+			level.setKid(p.pos, failed)
+		}
+	}
+}
+
+// levelOf returns the presence of the struct holding the form field p.
+func (st *state) levelOf(p *Param) *node {
+	if p.InBody {
+		return &st.form
+	}
+	return &st.top
 }
 
 // pairs calls fn for each key=value pair of an urlencoded string, unescaped.
@@ -121,8 +183,8 @@ func (st *state) readForm(in *Input, r *http.Request, mt string, lim Limits) err
 }
 
 func (st *state) escapeErrs(p *Param, raw string) {
-	st.errs = append(st.errs, errEscape.at(p.loc, truncate(raw)))
-	st.failed[p.id] = true
+	st.errs.fail(errEscape, p.loc, truncate(raw))
+	st.levelOf(p).mark(p.pos, true, failed)
 }
 
 // formIndex returns the index in in.form of the field named name, or -1.
@@ -168,8 +230,7 @@ func (st *state) readMultipart(in *Input, r *http.Request, lim Limits) error {
 		body = r.Body
 	}
 	mr := multipart.NewReader(&limitedReader{r: body, n: lim.MaxMultipartBytes}, params["boundary"])
-	memory := lim.MaxMemory
-	files, fields := 0, 0
+	mp := multipartState{memory: lim.MaxMemory}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -178,40 +239,61 @@ func (st *state) readMultipart(in *Input, r *http.Request, lim Limits) error {
 		if err != nil {
 			return multipartError(err, lim)
 		}
-		name, filename := part.FormName(), part.FileName()
-		if filename != "" {
-			if files++; files > lim.MaxFiles {
-				return stdapi.NewError(http.StatusBadRequest, "Too many files; the limit is "+strconv.Itoa(lim.MaxFiles))
-			}
-			i := in.formIndex(SourceFile, name)
-			if i < 0 {
-				if _, err := io.Copy(io.Discard, part); err != nil {
-					return multipartError(err, lim)
-				}
-				continue
-			}
-			f, err := st.saveFile(part, filename, &memory, lim)
-			if err != nil {
-				return err
-			}
-			st.formFiles[i] = append(st.formFiles[i], f)
-			continue
+		if part.FileName() != "" {
+			err = st.filePart(in, part, &mp, lim)
+		} else {
+			err = st.fieldPart(in, part, &mp, lim)
 		}
-		if fields++; fields > lim.MaxFields {
-			return stdapi.NewError(http.StatusBadRequest, "Too many form fields; the limit is "+strconv.Itoa(lim.MaxFields))
-		}
-		var b strings.Builder
-		n, err := io.Copy(&b, io.LimitReader(part, lim.MaxFieldBytes+1))
 		if err != nil {
-			return multipartError(err, lim)
-		}
-		if n > lim.MaxFieldBytes {
-			return tooLarge("Form field "+strconv.Quote(name), lim.MaxFieldBytes)
-		}
-		if i := in.formIndex(SourceForm, name); i >= 0 {
-			st.formVals[i] = append(st.formVals[i], b.String())
+			return err
 		}
 	}
+}
+
+// multipartState is what one multipart body has used of its limits.
+type multipartState struct {
+	memory        int64 // left for files in memory
+	files, fields int
+}
+
+// filePart reads a part that carries a file.
+func (st *state) filePart(in *Input, part *multipart.Part, mp *multipartState, lim Limits) error {
+	if mp.files++; mp.files > lim.MaxFiles {
+		return stdapi.NewError(http.StatusBadRequest, "Too many files; the limit is "+strconv.Itoa(lim.MaxFiles))
+	}
+	i := in.formIndex(SourceFile, part.FormName())
+	if i < 0 {
+		if _, err := io.Copy(io.Discard, part); err != nil {
+			return multipartError(err, lim)
+		}
+		return nil
+	}
+	f, err := st.saveFile(part, part.FileName(), &mp.memory, lim)
+	if err != nil {
+		return err
+	}
+	st.formFiles[i] = append(st.formFiles[i], f)
+	return nil
+}
+
+// fieldPart reads a part that carries a form field.
+func (st *state) fieldPart(in *Input, part *multipart.Part, mp *multipartState, lim Limits) error {
+	if mp.fields++; mp.fields > lim.MaxFields {
+		return stdapi.NewError(http.StatusBadRequest, "Too many form fields; the limit is "+strconv.Itoa(lim.MaxFields))
+	}
+	var b strings.Builder
+	n, err := io.Copy(&b, io.LimitReader(part, lim.MaxFieldBytes+1))
+	if err != nil {
+		return multipartError(err, lim)
+	}
+	name := part.FormName()
+	if n > lim.MaxFieldBytes {
+		return tooLarge("Form field "+strconv.Quote(name), lim.MaxFieldBytes)
+	}
+	if i := in.formIndex(SourceForm, name); i >= 0 {
+		st.formVals[i] = append(st.formVals[i], b.String())
+	}
+	return nil
 }
 
 func multipartError(err error, lim Limits) error {
@@ -224,7 +306,7 @@ func multipartError(err error, lim Limits) error {
 // saveFile reads one file part, in memory while the request's memory budget
 // lasts and into a temporary file beyond.
 func (st *state) saveFile(part *multipart.Part, filename string, memory *int64, lim Limits) (*File, error) {
-	f := &File{Filename: filename, ContentType: part.Header.Get("Content-Type"), Header: part.Header}
+	f := &File{Filename: baseName(filename), ContentType: part.Header.Get("Content-Type"), Header: part.Header}
 	var buf bytes.Buffer
 	n, err := io.Copy(&buf, io.LimitReader(part, *memory+1))
 	if err != nil {
@@ -252,6 +334,24 @@ func (st *state) saveFile(part *multipart.Part, filename string, memory *int64, 
 	f.Size = size
 	return f, nil
 }
+
+// baseName returns the last element of a client's file name, whatever the
+// client's separators: "/" or "\\", and a drive letter. Names that would
+// mean a directory become "".
+func baseName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	if len(name) >= 2 && name[1] == ':' && isASCIILetter(name[0]) {
+		name = name[2:]
+	}
+	if name == "." || name == ".." {
+		return ""
+	}
+	return name
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // removeTemps deletes the request's temporary files.
 func removeTemps(paths []string) {

@@ -1,12 +1,16 @@
 package bind_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/stdapi/stdapi/bind"
+	"github.com/stdapi/stdapi/validate"
 )
 
 // fuzzServe answers one request and fails the fuzz run on a 5xx: bad input
@@ -75,6 +79,121 @@ func FuzzForm(f *testing.F) {
 			r := httptest.NewRequest("POST", "/", strings.NewReader(body))
 			r.Header.Set("Content-Type", contentType)
 			fuzzServe(t, h, r)
+		}
+	})
+}
+
+// oracleItem is a body type on which bind and encoding/json + validate
+// must agree: every field a pointer, so that "present and not null" and
+// "non-nil" are the same thing and a null is accepted by both.
+type oracleItem struct {
+	Name  *string             `json:"name" validate:"required,min=1,max=8"`
+	Price *float64            `json:"price" validate:"gt=0"`
+	OK    *bool               `json:"ok"`
+	Tags  *[]*string          `json:"tags" validate:"max=3,dive,required,min=1"`
+	Meta  *map[string]*string `json:"meta" validate:"max=2,dive,required,max=4"`
+	Next  *oracleItem         `json:"next"`
+}
+
+type oracleIn struct {
+	Body *oracleItem
+}
+
+var oracleNames = []string{"name", "price", "ok", "tags", "meta", "next"}
+
+// scanKeys reports whether an object of doc repeats a key, and whether a
+// key matches a field name but for case (which encoding/json folds and
+// bind does not).
+func scanKeys(doc []byte) (dup, folded bool) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	type level struct {
+		keys   map[string]bool
+		object bool
+		key    bool // the next string token is a key
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return dup, folded
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch tok := tok.(type) {
+		case json.Delim:
+			switch tok {
+			case '{', '[':
+				if top != nil && top.object {
+					top.key = true
+				}
+				stack = append(stack, &level{keys: map[string]bool{}, object: tok == '{', key: tok == '{'})
+				continue
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].object {
+					stack[len(stack)-1].key = true
+				}
+				continue
+			}
+		case string:
+			if top != nil && top.object && top.key {
+				dup = dup || top.keys[tok]
+				top.keys[tok] = true
+				for _, n := range oracleNames {
+					folded = folded || tok != n && strings.EqualFold(tok, n)
+				}
+				top.key = false
+				continue
+			}
+		}
+		if top != nil && top.object {
+			top.key = true
+		}
+	}
+}
+
+// FuzzJSONOracle compares bind with encoding/json followed by validate on
+// the same bytes: the same verdict, and the same value when both accept.
+// Where the two are meant to differ (bind refuses a repeated key, matches
+// keys exactly) the case is checked for what bind promises instead.
+func FuzzJSONOracle(f *testing.F) {
+	for _, seed := range []string{
+		`{"name":"pen","price":1.5,"tags":["a"],"meta":{"k":"v"},"next":{"name":"x"}}`,
+		`{"name":"","price":0,"tags":[null,""],"meta":{"k":null}}`, `{"name":"a","name":null}`,
+		`{"name":"\u00e9\ud800","ok":true,"next":null}`, `{"NAME":"a","name":"b"}`, `[]`, `null`, `{"name":1}`,
+		`{"name":"a","meta":{"x":"1","\u0078":"2"}}`, `{"name":"a\"b\\c\/d\n","price":1e400}`,
+		"{\"name\":\"\xff\xfe\"}", `{"name":"a","next":{"next":{"name":""}}}`, `{"name":"a","zz":1,"zz":2}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var got oracleIn
+		err := bind.Request(newJSONRequest(body), &got)
+		dup, folded := scanKeys([]byte(body))
+		if folded {
+			return // encoding/json would fold the key into a field; bind does not
+		}
+		var want *oracleItem
+		oracleErr := json.Unmarshal([]byte(body), &want)
+		if oracleErr == nil && want != nil {
+			oracleErr = validate.Struct(want)
+		}
+		if body == "" || strings.TrimSpace(body) == "null" {
+			return // no body: bind's Body is optional, encoding/json's null
+		}
+		switch {
+		case err == nil && oracleErr == nil:
+			if !reflect.DeepEqual(got.Body, want) {
+				t.Fatalf("%q: bind %s, encoding/json %s", body, mustJSON(t, got.Body), mustJSON(t, want))
+			}
+		case err != nil && dup:
+			if oracleErr == nil && !strings.Contains(mustJSON(t, err), "duplicate_key") {
+				t.Fatalf("%q: repeated key, bind refused without duplicate_key: %v", body, err)
+			}
+		case (err == nil) != (oracleErr == nil):
+			t.Fatalf("%q: bind %v, encoding/json + validate %v", body, err, oracleErr)
 		}
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/validate"
 )
 
@@ -65,7 +64,8 @@ type Param struct {
 	InBody bool
 
 	// Request-time plan.
-	id       int   // index in Input.Params
+	id       int // index in Input.Params
+	check    *validate.FieldPlan
 	pos      int   // presence index at its level (top level or body)
 	index    []int // reflect index path from its level's struct
 	key      string
@@ -95,8 +95,9 @@ type Input struct {
 	bodyPos   int   // presence index of Body at the top level, or -1
 	bodyIndex []int // reflect index path of Body
 	bodyShape *shape
-	bodyDefs  []fieldDefault // JSON defaults reachable without pointers
-	formTop   bool           // form fields are top-level, not in Body
+	bodyCheck *validate.FieldPlan // a JSON body's rules
+	bodyForm  *validate.Plan      // a form body's type, for its Validate method
+	formTop   bool                // form fields are top-level, not in Body
 	query     []*Param
 	header    []*Param
 	path      []*Param
@@ -104,13 +105,8 @@ type Input struct {
 	form      []*Param // form and file fields, top-level or in Body
 	topFields int      // number of fields at the top presence level
 	bodyObj   *validate.Object
-	relocs    map[string]reloc // validate's first loc elements -> where they come from
 	hasFiles  bool
 }
-
-// reloc says where a field validate names comes from: a parameter, or the
-// body when param is nil.
-type reloc struct{ param *Param }
 
 type fieldDefault struct {
 	index []int
@@ -153,7 +149,7 @@ func compileInput(t reflect.Type) (*Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bind: %s: %w", t, err)
 	}
-	in := &Input{Type: t, Validation: vp, bodyPos: -1, relocs: map[string]reloc{}}
+	in := &Input{Type: t, Validation: vp, bodyPos: -1}
 	obj := vp.Object()
 	in.topFields = len(obj.Fields)
 	seen := map[string]string{} // source+name -> field name
@@ -169,7 +165,6 @@ func compileInput(t reflect.Type) (*Input, error) {
 					return nil, fmt.Errorf("bind: %s: fields %s and %s are both the body", t, in.Body.Name, sf.Name)
 				}
 				in.Body, in.bodyPos, in.bodyIndex = &sf, pos, f.Index
-				in.relocs[f.JSONName] = reloc{}
 				continue
 			}
 			return nil, fmt.Errorf("bind: %s.%s: no source tag (path, query, header, cookie, form, file) and not the Body", t, sf.Name)
@@ -181,11 +176,16 @@ func compileInput(t reflect.Type) (*Input, error) {
 		if err := claim(seen, t, p); err != nil {
 			return nil, err
 		}
-		in.relocs[f.JSONName] = reloc{p}
+		p.check = vp.Field(pos)
 		in.add(p)
 	}
+	return in, in.finish(t, vp, seen)
+}
+
+// finish compiles what follows from the parameters: the body and its kind.
+func (in *Input) finish(t reflect.Type, vp *validate.Plan, seen map[string]string) error {
 	if err := in.checkUntagged(t); err != nil {
-		return nil, err
+		return err
 	}
 	if len(in.form) > 0 {
 		in.formTop = true
@@ -193,7 +193,7 @@ func compileInput(t reflect.Type) (*Input, error) {
 	}
 	if in.Body != nil {
 		if err := in.compileBody(t, vp, seen); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, p := range in.form {
@@ -202,7 +202,7 @@ func compileInput(t reflect.Type) (*Input, error) {
 			in.BodyKind = BodyMultipart
 		}
 	}
-	return in, nil
+	return nil
 }
 
 func (in *Input) add(p *Param) {
@@ -312,9 +312,9 @@ func newParam(t reflect.Type, sf reflect.StructField, source, name string, f val
 			return nil, fmt.Errorf("%s: a file cannot have a default", where)
 		}
 		v := reflect.New(sf.Type).Elem()
-		var errs []stdapi.FieldError
+		errs := errorList{max: 1}
 		if !p.set(v, splitDefault(def, sf.Type), nil, &errs) {
-			return nil, fmt.Errorf("%s: default:%q: %s", where, def, errs[0].Msg)
+			return nil, fmt.Errorf("%s: default:%q: %s", where, def, errs.list[0].Msg)
 		}
 		p.Default, p.HasDefault, p.defValue = def, true, v
 	}
@@ -337,49 +337,8 @@ func (in *Input) compileBody(t reflect.Type, vp *validate.Plan, seen map[string]
 	if in.Rules(in.bodyPos).Required {
 		in.BodyRequired = true
 	}
-	formBody := false
-	if st := derefType(bt); st.Kind() == reflect.Struct {
-		for _, sf := range reflect.VisibleFields(st) {
-			if _, ok := sf.Tag.Lookup(SourceForm); ok {
-				formBody = true
-			}
-			if _, ok := sf.Tag.Lookup(SourceFile); ok {
-				formBody = true
-			}
-		}
-	}
-	obj := vp.Object().Fields[in.bodyPos].Object
-	if formBody {
-		if in.formTop {
-			return fmt.Errorf("bind: %s: form fields both at the top level and in %s", t, in.Body.Name)
-		}
-		if bt.Kind() != reflect.Struct {
-			return fmt.Errorf("bind: %s.%s: a form body must be a struct, not %s", t, in.Body.Name, bt)
-		}
-		in.BodyKind = BodyForm
-		in.bodyObj = obj
-		bodyJSON := vp.Object().Fields[in.bodyPos].JSONName
-		for pos, f := range obj.Fields {
-			sf := bt.FieldByIndex(f.Index)
-			source, name, err := sourceOf(bt, sf)
-			if err != nil {
-				return err
-			}
-			if source != SourceForm && source != SourceFile {
-				return fmt.Errorf("bind: %s.%s: a form body's fields need form or file tags", bt, sf.Name)
-			}
-			p, err := newParam(bt, sf, source, name, f, pos)
-			if err != nil {
-				return err
-			}
-			p.InBody = true
-			if err := claim(seen, bt, p); err != nil {
-				return err
-			}
-			in.relocs[bodyJSON+"\x00"+f.JSONName] = reloc{p}
-			in.add(p)
-		}
-		return nil
+	if isFormBody(bt) {
+		return in.compileFormBody(t, vp.Object().Fields[in.bodyPos].Object, seen)
 	}
 	in.BodyKind = BodyJSON
 	sh, err := shapeOf(bt)
@@ -387,12 +346,60 @@ func (in *Input) compileBody(t reflect.Type, vp *validate.Plan, seen map[string]
 		return fmt.Errorf("bind: %s.%s: %w", t, in.Body.Name, err)
 	}
 	in.bodyShape = sh
-	if bt.Kind() == reflect.Struct {
-		defs, err := jsonDefaults(bt, nil, map[reflect.Type]bool{})
-		if err != nil {
-			return fmt.Errorf("bind: %s.%s: %w", t, in.Body.Name, err)
+	in.bodyCheck = vp.Field(in.bodyPos)
+	return nil
+}
+
+// isFormBody reports whether a body type is a form: a struct with form or
+// file tags.
+func isFormBody(bt reflect.Type) bool {
+	if st := derefType(bt); st.Kind() == reflect.Struct {
+		for _, sf := range reflect.VisibleFields(st) {
+			_, form := sf.Tag.Lookup(SourceForm)
+			_, file := sf.Tag.Lookup(SourceFile)
+			if form || file {
+				return true
+			}
 		}
-		in.bodyDefs = defs
+	}
+	return false
+}
+
+// compileFormBody compiles the fields of a form body, described by obj.
+func (in *Input) compileFormBody(t reflect.Type, obj *validate.Object, seen map[string]string) error {
+	bt := in.Body.Type
+	if in.formTop {
+		return fmt.Errorf("bind: %s: form fields both at the top level and in %s", t, in.Body.Name)
+	}
+	if bt.Kind() != reflect.Struct {
+		return fmt.Errorf("bind: %s.%s: a form body must be a struct, not %s", t, in.Body.Name, bt)
+	}
+	in.BodyKind = BodyForm
+	in.bodyObj = obj
+	bodyPlan, err := validate.Compile(bt)
+	if err != nil {
+		return err
+	}
+	in.bodyForm = bodyPlan
+	for pos, f := range obj.Fields {
+		sf := bt.FieldByIndex(f.Index)
+		source, name, err := sourceOf(bt, sf)
+		if err != nil {
+			return err
+		}
+		if source != SourceForm && source != SourceFile {
+			return fmt.Errorf("bind: %s.%s: a form body's fields need form or file tags", bt, sf.Name)
+		}
+		p, err := newParam(bt, sf, source, name, f, pos)
+		if err != nil {
+			return err
+		}
+		p.InBody = true
+		if err := claim(seen, bt, p); err != nil {
+			return err
+		}
+		p.check = bodyPlan.Field(pos)
+		in.add(p)
 	}
 	return nil
 }
@@ -400,9 +407,9 @@ func (in *Input) compileBody(t reflect.Type, vp *validate.Plan, seen map[string]
 // Rules returns the compiled validation of the top-level field at pos.
 func (in *Input) Rules(pos int) validate.Field { return in.Validation.Object().Fields[pos] }
 
-// jsonDefaults collects default tags on a JSON body struct and the structs
-// it embeds by value; those are set before decoding, so a key that is sent
-// overrides them.
+// jsonDefaults collects the default tags of a JSON struct and of the
+// structs it holds by value; the decoder sets them before it reads the
+// object's keys, so a key that is sent overrides them.
 func jsonDefaults(t reflect.Type, prefix []int, visiting map[reflect.Type]bool) ([]fieldDefault, error) {
 	if visiting[t] {
 		return nil, nil
@@ -422,9 +429,9 @@ func jsonDefaults(t reflect.Type, prefix []int, visiting map[reflect.Type]bool) 
 				return nil, fmt.Errorf("%s.%s: default:%q: %w", t, sf.Name, def, err)
 			}
 			v := reflect.New(sf.Type).Elem()
-			var errs []stdapi.FieldError
+			errs := errorList{max: 1}
 			if !set(v, splitDefault(def, sf.Type), nil, &errs) {
-				return nil, fmt.Errorf("%s.%s: default:%q: %s", t, sf.Name, def, errs[0].Msg)
+				return nil, fmt.Errorf("%s.%s: default:%q: %s", t, sf.Name, def, errs.list[0].Msg)
 			}
 			out = append(out, fieldDefault{index: index, value: v})
 			continue

@@ -4,29 +4,63 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 	"sync"
 
 	"github.com/stdapi/stdapi/validate"
 )
 
 // A shape is the compiled JSON form of a Go type: what JSON value it
-// accepts, which keys its objects have. The body scanner walks a request
-// body along it to find every type error at once (encoding/json reports only
-// the first) and to record which keys were present for validate.
+// accepts, which keys its objects have, how it is stored. The decoder walks
+// a request body along it once, filling the value, finding every type error
+// (encoding/json reports only the first) and recording for validate which
+// keys were sent.
 type shape struct {
 	kind     shapeKind
+	typ      reflect.Type
 	bits     int  // ints, uints, floats
 	nullable bool // a JSON null is accepted
+	custom   bool // any: a json.Unmarshaler, given the raw value
 	obj      *validate.Object
-	fields   []*shape // struct: parallel to obj.Fields
-	folded   []string // struct: lowercased JSON names, for case-insensitive keys
-	extra    bool     // struct: unknown keys are rejected (ForbidUnknownFields)
-	elem     *shape   // pointer target, list and map element
-	keyInt   bool     // map: integer keys
-	keyBits  int
-	keyUint  bool
-	nodes    bool // presence nodes are needed at or below this shape
+	fields   []*shape       // struct: parallel to obj.Fields
+	names    []any          // struct: JSON names, boxed once for locs
+	index    map[string]int // struct: field by JSON name, for many fields
+	defaults []fieldDefault // struct: default tags, set before the object's keys
+	extra    bool           // struct: unknown keys are rejected (ForbidUnknownFields)
+	elem     *shape         // pointer target, list and map element
+	key      mapKey         // map: how keys are read
+	nodes    bool           // presence nodes are needed at or below this shape
+}
+
+// mapKey says how the keys of a JSON object are stored in a Go map.
+type mapKey uint8
+
+const (
+	keyString mapKey = iota
+	keyInt
+	keyUint
+	keyText // encoding.TextUnmarshaler
+)
+
+// manyFields is the field count from which a struct's keys are looked up in
+// a map rather than by a linear scan.
+const manyFields = 12
+
+// lookup returns the index of the field whose JSON name is exactly k (as
+// JSON Schema and pydantic match keys, not encoding/json's case folding),
+// or -1.
+func (s *shape) lookup(k []byte) int {
+	if s.index != nil {
+		if i, ok := s.index[string(k)]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range s.obj.Fields {
+		if s.obj.Fields[i].JSONName == string(k) {
+			return i
+		}
+	}
+	return -1
 }
 
 type shapeKind uint8
@@ -88,28 +122,38 @@ func buildShape(t reflect.Type, building map[reflect.Type]*shape) (*shape, error
 	if s, ok := building[t]; ok {
 		return s, nil // a recursive type: filled in by the outer call
 	}
-	s := &shape{}
+	s := &shape{typ: t}
 	building[t] = s
+	if s.special(t) || s.scalar(t) {
+		return s, nil
+	}
+	return s, s.composite(t, building)
+}
+
+// special fills shapes that a type's methods decide, before its kind:
+// time.Time, json.Unmarshaler and interfaces, encoding.TextUnmarshaler.
+func (s *shape) special(t reflect.Type) bool {
 	pt := reflect.PointerTo(t)
 	switch {
 	case t.Kind() == reflect.Pointer:
-		s.kind, s.nullable = shapePointer, true
-		elem, err := buildShape(t.Elem(), building)
-		if err != nil {
-			return nil, err
-		}
-		s.elem = elem
-		return s, nil
+		return false
 	case t == timeType:
 		s.kind = shapeTime
-		return s, nil
 	case t.Implements(jsonUnmarshaler) || pt.Implements(jsonUnmarshaler) || t.Kind() == reflect.Interface:
 		s.kind, s.nullable = shapeAny, true
-		return s, nil
+		s.custom = t.Kind() != reflect.Interface
 	case pt.Implements(textUnmarshaler) || t.Implements(textUnmarshaler):
 		s.kind = shapeText
-		return s, nil
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(t.Elem()).Implements(textUnmarshaler):
+		s.kind = shapeBytes
+	default:
+		return false
 	}
+	return true
+}
+
+// scalar fills the shapes of strings, booleans and numbers.
+func (s *shape) scalar(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.String:
 		s.kind = shapeString
@@ -121,54 +165,82 @@ func buildShape(t reflect.Type, building map[reflect.Type]*shape) (*shape, error
 		s.kind, s.bits = shapeUint, t.Bits()
 	case reflect.Float32, reflect.Float64:
 		s.kind, s.bits = shapeFloat, t.Bits()
+	default:
+		return false
+	}
+	return true
+}
+
+// composite fills the shapes of pointers, lists, maps and structs.
+func (s *shape) composite(t reflect.Type, building map[reflect.Type]*shape) error {
+	switch t.Kind() {
+	case reflect.Pointer:
+		s.kind, s.nullable = shapePointer, true
 	case reflect.Slice, reflect.Array:
-		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(t.Elem()).Implements(textUnmarshaler) {
-			s.kind = shapeBytes
-			return s, nil
-		}
 		s.kind = shapeList
-		elem, err := buildShape(t.Elem(), building)
-		if err != nil {
-			return nil, err
-		}
-		s.elem = elem
 	case reflect.Map:
 		s.kind = shapeMap
-		k := t.Key()
-		switch {
-		case k.Kind() == reflect.String || reflect.PointerTo(k).Implements(textUnmarshaler):
-		case k.Kind() >= reflect.Int && k.Kind() <= reflect.Int64:
-			s.keyInt, s.keyBits = true, k.Bits()
-		case k.Kind() >= reflect.Uint && k.Kind() <= reflect.Uintptr:
-			s.keyInt, s.keyUint, s.keyBits = true, true, k.Bits()
-		default:
-			return nil, fmt.Errorf("unsupported map key type %s in %s", k, t)
+		if err := s.mapKey(t); err != nil {
+			return err
 		}
-		elem, err := buildShape(t.Elem(), building)
-		if err != nil {
-			return nil, err
-		}
-		s.elem = elem
 	case reflect.Struct:
-		s.kind = shapeStruct
-		vp, err := validate.Compile(t)
-		if err != nil {
-			return nil, err
-		}
-		s.obj = vp.Object()
-		s.extra = t.Implements(forbidder) || pt.Implements(forbidder)
-		for _, f := range s.obj.Fields {
-			fs, err := buildShape(f.Type, building)
-			if err != nil {
-				return nil, err
-			}
-			s.fields = append(s.fields, fs)
-			s.folded = append(s.folded, strings.ToLower(f.JSONName))
-		}
+		return s.structure(t, building)
 	default:
-		return nil, fmt.Errorf("unsupported type %s", t)
+		return fmt.Errorf("unsupported type %s", t)
 	}
-	return s, nil
+	elem, err := buildShape(t.Elem(), building)
+	s.elem = elem
+	return err
+}
+
+// mapKey sets how the keys of the map type t are read, as encoding/json
+// reads them.
+func (s *shape) mapKey(t reflect.Type) error {
+	k := t.Key()
+	switch {
+	case reflect.PointerTo(k).Implements(textUnmarshaler):
+		s.key = keyText
+	case k.Kind() == reflect.String:
+		s.key = keyString
+	case k.Kind() >= reflect.Int && k.Kind() <= reflect.Int64:
+		s.key = keyInt
+	case k.Kind() >= reflect.Uint && k.Kind() <= reflect.Uintptr:
+		s.key = keyUint
+	default:
+		return fmt.Errorf("unsupported map key type %s in %s", k, t)
+	}
+	return nil
+}
+
+// structure fills a struct shape: its fields, their names and defaults.
+func (s *shape) structure(t reflect.Type, building map[reflect.Type]*shape) error {
+	s.kind = shapeStruct
+	vp, err := validate.Compile(t)
+	if err != nil {
+		return err
+	}
+	s.obj = vp.Object()
+	pt := reflect.PointerTo(t)
+	s.extra = t.Implements(forbidder) || pt.Implements(forbidder)
+	if len(s.obj.Fields) >= manyFields {
+		s.index = make(map[string]int, len(s.obj.Fields))
+	}
+	for i, f := range s.obj.Fields {
+		fs, err := buildShape(f.Type, building)
+		if err != nil {
+			return err
+		}
+		s.fields = append(s.fields, fs)
+		s.names = append(s.names, any(f.JSONName))
+		if s.index != nil {
+			s.index[f.JSONName] = i
+		}
+	}
+	s.defaults, err = jsonDefaults(t, nil, map[reflect.Type]bool{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", t, err)
+	}
+	return nil
 }
 
 // markNodes sets nodes on shapes that contain a struct, where validate may

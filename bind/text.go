@@ -47,6 +47,15 @@ var (
 // scalarFor compiles the decoder of one text value into a t. It reports
 // false when t cannot be read from text.
 func scalarFor(t reflect.Type) (scalar, bool) {
+	if dec, ok := methodScalar(t); ok {
+		return dec, true
+	}
+	return kindScalar(t)
+}
+
+// methodScalar compiles the decoders of types read by their own rules:
+// time.Time, time.Duration, encoding.TextUnmarshaler.
+func methodScalar(t reflect.Type) (scalar, bool) {
 	switch {
 	case t == timeType:
 		return func(p unsafe.Pointer, s string) *failure {
@@ -75,6 +84,11 @@ func scalarFor(t reflect.Type) (scalar, bool) {
 			return nil
 		}, true
 	}
+	return nil, false
+}
+
+// kindScalar compiles the decoders of strings, booleans and numbers.
+func kindScalar(t reflect.Type) (scalar, bool) {
 	switch t.Kind() {
 	case reflect.String:
 		return func(p unsafe.Pointer, s string) *failure {
@@ -91,22 +105,7 @@ func scalarFor(t reflect.Type) (scalar, bool) {
 			return nil
 		}, true
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		bits := t.Bits()
-		lo, hi := intRange(bits)
-		return func(p unsafe.Pointer, s string) *failure {
-			v, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				if isRangeError(err) {
-					return outOfRange(s, lo, hi)
-				}
-				return errInt
-			}
-			if v < lo || v > hi {
-				return outOfRange(s, lo, hi)
-			}
-			setInt(p, bits, v)
-			return nil
-		}, true
+		return intScalar(t.Bits()), true
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		bits := t.Bits()
 		return func(p unsafe.Pointer, s string) *failure {
@@ -135,6 +134,25 @@ func scalarFor(t reflect.Type) (scalar, bool) {
 		}, true
 	}
 	return nil, false
+}
+
+// intScalar compiles the decoder of a signed integer of the given size.
+func intScalar(bits int) scalar {
+	lo, hi := intRange(bits)
+	return func(p unsafe.Pointer, s string) *failure {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			if isRangeError(err) {
+				return outOfRange(s, lo, hi)
+			}
+			return errInt
+		}
+		if v < lo || v > hi {
+			return outOfRange(s, lo, hi)
+		}
+		setInt(p, bits, v)
+		return nil
+	}
 }
 
 // parseBool accepts what pydantic accepts for booleans.
@@ -213,17 +231,17 @@ func setUint(p unsafe.Pointer, bits int, v uint64) {
 }
 
 // A setter stores text values into v, a settable field. On failure it
-// appends located field errors to errs and reports false.
-type setter func(v reflect.Value, vals []string, loc []any, errs *[]stdapi.FieldError) bool
+// adds located field errors to errs and reports false.
+type setter func(v reflect.Value, vals []string, loc []any, errs *errorList) bool
 
 // setterFor compiles the setter of a parameter of type t: a scalar, a
 // pointer to one (set only when a value is sent), or a slice of them
 // (repeated values, or one comma-separated value when explode is false).
 func setterFor(t reflect.Type, explode bool) (setter, error) {
 	if dec, ok := scalarFor(t); ok {
-		return func(v reflect.Value, vals []string, loc []any, errs *[]stdapi.FieldError) bool {
+		return func(v reflect.Value, vals []string, loc []any, errs *errorList) bool {
 			if f := dec(v.Addr().UnsafePointer(), vals[0]); f != nil {
-				*errs = append(*errs, f.at(loc, truncate(vals[0])))
+				errs.fail(f, loc, truncate(vals[0]))
 				return false
 			}
 			return true
@@ -236,10 +254,10 @@ func setterFor(t reflect.Type, explode bool) (setter, error) {
 		if !ok {
 			return nil, fmt.Errorf("unsupported type %s", t)
 		}
-		return func(v reflect.Value, vals []string, loc []any, errs *[]stdapi.FieldError) bool {
+		return func(v reflect.Value, vals []string, loc []any, errs *errorList) bool {
 			e := reflect.New(elem)
 			if f := dec(e.UnsafePointer(), vals[0]); f != nil {
-				*errs = append(*errs, f.at(loc, truncate(vals[0])))
+				errs.fail(f, loc, truncate(vals[0]))
 				return false
 			}
 			v.Set(e)
@@ -251,7 +269,7 @@ func setterFor(t reflect.Type, explode bool) (setter, error) {
 		if !ok || elem.Kind() == reflect.Uint8 {
 			return nil, fmt.Errorf("unsupported type %s", t)
 		}
-		return func(v reflect.Value, vals []string, loc []any, errs *[]stdapi.FieldError) bool {
+		return func(v reflect.Value, vals []string, loc []any, errs *errorList) bool {
 			if !explode {
 				vals = splitComma(vals)
 			}
@@ -259,8 +277,12 @@ func setterFor(t reflect.Type, explode bool) (setter, error) {
 			ok := true
 			for i, val := range vals {
 				if f := dec(s.Index(i).Addr().UnsafePointer(), val); f != nil {
-					*errs = append(*errs, f.at(append(slices.Clip(loc), i), truncate(val)))
 					ok = false
+					if errs.full() {
+						errs.omitted++ // no loc built for an error not listed
+						continue
+					}
+					errs.fail(f, append(slices.Clip(loc), i), truncate(val))
 				}
 			}
 			if ok {

@@ -1,0 +1,120 @@
+package bind_test
+
+import (
+	"errors"
+
+	"github.com/stdapi/stdapi"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stdapi/stdapi/bind"
+)
+
+// The growth benchmarks feed bind hostile bodies of 1x, 10x and 100x the
+// size; ns/op divided by the body size (reported as ns/B) must stay flat.
+
+type taggedIn struct {
+	Body struct {
+		Name  string   `json:"name" validate:"required"`
+		Price float64  `json:"price"`
+		Tags  []string `json:"tags" validate:"dive,min=1"`
+	}
+}
+
+type mapIn struct {
+	Body map[string]struct {
+		N int `json:"n" validate:"min=0"`
+	}
+}
+
+type nestIn struct {
+	Body Tree
+}
+
+// Tree is a recursive body type, for nesting depth.
+type Tree struct {
+	Kids []Tree `json:"kids"`
+	N    int    `json:"n" validate:"min=1"`
+}
+
+func benchGrowth(b *testing.B, mk func(n int) string, h func() any, status int) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		body := mk(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+				r.Header.Set("Content-Type", "application/json")
+				err := bind.Limits{MaxBodyBytes: 64 << 20}.Request(r, h())
+				if got := statusOf(err); got != status {
+					b.Fatalf("status %d, want %d: %v", got, status, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(body)), "ns/B")
+		})
+	}
+}
+
+func repeatJoin(n int, item string) string {
+	return strings.TrimSuffix(strings.Repeat(item+",", n), ",")
+}
+
+// Type errors: numbers where strings belong.
+func BenchmarkGrowthTypeErrors(b *testing.B) {
+	benchGrowth(b, func(n int) string {
+		return `{"name":"a","price":1,"tags":[` + repeatJoin(n, "1") + `]}`
+	}, func() any { return new(taggedIn) }, 422)
+}
+
+// Validation errors: empty strings under dive,min=1.
+func BenchmarkGrowthValidationErrors(b *testing.B) {
+	benchGrowth(b, func(n int) string {
+		return `{"name":"a","price":1,"tags":[` + repeatJoin(n, `""`) + `]}`
+	}, func() any { return new(taggedIn) }, 422)
+}
+
+// A valid body with many map keys.
+func BenchmarkGrowthMapKeys(b *testing.B) {
+	benchGrowth(b, func(n int) string {
+		var sb strings.Builder
+		sb.WriteByte('{')
+		for i := range n {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(`"k` + strconv.Itoa(i) + `":{"n":1}`)
+		}
+		sb.WriteByte('}')
+		return sb.String()
+	}, func() any { return new(mapIn) }, 0)
+}
+
+// A valid body of many list items.
+func BenchmarkGrowthValid(b *testing.B) {
+	benchGrowth(b, func(n int) string {
+		return `{"name":"a","price":1,"tags":[` + repeatJoin(n, `"abc"`) + `]}`
+	}, func() any { return new(taggedIn) }, 0)
+}
+
+// Deep nesting of a recursive type.
+func BenchmarkGrowthNesting(b *testing.B) {
+	benchGrowth(b, func(n int) string {
+		n /= 10
+		return strings.Repeat(`{"n":0,"kids":[`, n) + strings.Repeat(`]}`, n)
+	}, func() any { return new(nestIn) }, 422)
+}
+
+// statusOf is the HTTP status an error from Request answers with, 0 for nil.
+func statusOf(err error) int {
+	if err == nil {
+		return 0
+	}
+	var e *stdapi.Error
+	if errors.As(err, &e) {
+		return e.Status
+	}
+	return 500
+}
