@@ -67,6 +67,9 @@
 // Every option of Options is safe when left zero:
 //
 //   - ReadLimit 64 KiB: a larger message closes the connection with 1009.
+//     A compressed message counts once inflated, so a small frame cannot
+//     inflate past the limit (a compression bomb): it is read no further
+//     than the limit, and the handler never sees it.
 //   - PingInterval 30s and PongTimeout 10s: a peer that stops answering
 //     pings, while the connection is being read, is dropped after at most
 //     40 seconds.
