@@ -57,11 +57,14 @@ type Options struct {
 	// host, port included when not the default), "https://*.example.com"
 	// (any subdomain), or "*" (any origin: only for endpoints that need no
 	// cookie or other ambient credential, see the package documentation on
-	// cross-site WebSocket hijacking). Matching ignores case. A request from
-	// another origin is answered 403 Forbidden without upgrading. By default
-	// (empty) only same-origin requests, and requests without an Origin
-	// header (non-browser clients), are accepted. Handler panics on a
-	// malformed entry.
+	// cross-site WebSocket hijacking). An origin matches an entry when its
+	// scheme, host and port all do; case is ignored, and a default port
+	// (80 for http, 443 for https) is the same as none. A request from
+	// another origin is answered 403 Forbidden without upgrading. By
+	// default (empty) only same-origin requests (https://Host over TLS,
+	// http://Host otherwise), and requests without an Origin header
+	// (non-browser clients), are accepted; behind a proxy that terminates
+	// TLS, list the public origin here. Handler panics on a malformed entry.
 	AllowedOrigins []string
 
 	// EnableCompression negotiates per-message deflate (RFC 7692) when the
