@@ -71,7 +71,7 @@ func newConn(wsc *websocket.Conn, r *http.Request, opts *Options) *Conn {
 		closing: make(chan struct{}),
 	}
 	if opts.ReadLimit > 0 {
-		wsc.SetReadLimit(opts.ReadLimit)
+		wsc.SetReadLimit(wireLimit(opts.ReadLimit, opts.EnableCompression))
 	}
 	wsc.SetPongHandler(func(string) error {
 		c.setReadDeadline()
@@ -230,17 +230,34 @@ func (c *Conn) readLoop() {
 func (c *Conn) readMessages() error {
 	for {
 		c.setReadDeadline()
-		typ, data, err := c.ws.ReadMessage()
+		typ, data, err := c.readMessage()
 		if err != nil {
 			return err
 		}
 		select {
-		case c.in <- inbound{MessageType(typ), data}:
+		case c.in <- inbound{typ, data}:
 		case <-c.closing: // closing: only the peer's close frame matters now
 		case <-c.ctx.Done():
 			return c.ctx.Err()
 		}
 	}
+}
+
+// readMessage reads the next data message, of at most Options.ReadLimit
+// bytes once inflated (see readLimited). A larger message is not read to its
+// end: the client is sent close 1009, as gorilla does for a message too big
+// on the wire, and the error is websocket.ErrReadLimit in both cases.
+func (c *Conn) readMessage() (MessageType, []byte, error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := readLimited(r, c.opts.ReadLimit)
+	if errors.Is(err, websocket.ErrReadLimit) {
+		frame := websocket.FormatCloseMessage(CloseMessageTooBig, "")
+		c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.opts.WriteTimeout))
+	}
+	return MessageType(typ), data, err
 }
 
 // setReadDeadline gives the peer PingInterval+PongTimeout to show life, or,

@@ -67,6 +67,9 @@
 // Every option of Options is safe when left zero:
 //
 //   - ReadLimit 64 KiB: a larger message closes the connection with 1009.
+//     A compressed message counts once inflated, so a small frame cannot
+//     inflate past the limit (a compression bomb): it is read no further
+//     than the limit, and the handler never sees it.
 //   - PingInterval 30s and PongTimeout 10s: a peer that stops answering
 //     pings, while the connection is being read, is dropped after at most
 //     40 seconds.
@@ -75,8 +78,9 @@
 //   - SendQueue 32 messages per connection.
 //   - Subprotocols none, EnableCompression off, Accept and Validate none,
 //     Logger slog.Default().
-//   - AllowedOrigins none: only same-origin browser requests (and clients
-//     that send no Origin, which are not browsers) may connect.
+//   - AllowedOrigins none: only same-origin browser requests (same scheme,
+//     host and port), and clients that send no Origin (which are not
+//     browsers), may connect.
 //
 // # Cross-site WebSocket hijacking
 //
@@ -86,12 +90,19 @@
 // basic credentials), a malicious page visited by one of your users can act
 // as that user and read the replies: cross-site WebSocket hijacking. The
 // Origin header, set by the browser and not forgeable by the page, is the
-// defense: by default the handler answers 403 Forbidden to an Origin whose
-// host differs from the request's Host. List the other sites you trust in
-// AllowedOrigins; "*" accepts every origin and is only right for endpoints
-// that rely on no ambient credential (a token in the first message, for
-// instance); the handler logs a warning when it is used. Behind a proxy that
-// rewrites Host, list the public origin explicitly.
+// defense: by default the handler answers 403 Forbidden to an Origin other
+// than the server's own. An origin is a scheme, a host and a port, compared
+// whole (the host ignoring case, a default port equal to none): the server's
+// own is https://Host when the request came over TLS and http://Host
+// otherwise, so a page of the same host over plain http, which anyone on
+// the network path can rewrite, cannot reach an endpoint served over TLS.
+// List the other sites you trust in AllowedOrigins; "*" accepts every
+// origin and is only right for endpoints that rely on no ambient credential
+// (a token in the first message, for instance); the handler logs a warning
+// when it is used. Behind a proxy that terminates TLS or rewrites Host,
+// list the public origin (https://app.example.com) explicitly: forwarding
+// headers are not read, and the handler logs a warning, once, when it
+// refuses an origin on its own host with another scheme or port.
 //
 // # Before the upgrade
 //

@@ -1,8 +1,10 @@
 package ws
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -46,27 +48,38 @@ func FuzzDecodeJSON(f *testing.F) {
 }
 
 // FuzzOrigin checks the origin policy: it never panics, ignores case, and
-// with no AllowedOrigins accepts only the request's own host.
+// with no AllowedOrigins accepts only the request's own host and scheme
+// (https over TLS, http otherwise).
 func FuzzOrigin(f *testing.F) {
-	f.Add("https://*.example.com", "https://a.example.com", "h.test")
-	f.Add("https://app.example.com", "https://app.example.com:8443", "h.test")
-	f.Add("http://x", "null", "x")
-	f.Add("*", "http://h.test", "h.test")
-	f.Add("", "http://H.test", "h.test")
-	f.Fuzz(func(t *testing.T, allowed, origin, host string) {
+	f.Add("https://*.example.com", "https://a.example.com", "h.test", true)
+	f.Add("https://app.example.com", "https://app.example.com:8443", "h.test", false)
+	f.Add("http://x", "null", "x", false)
+	f.Add("*", "http://h.test", "h.test", false)
+	f.Add("", "http://H.test", "h.test", false)
+	f.Add("", "https://h.test:443", "h.test", true)
+	f.Add("", "http://h.test", "h.test:80", true)
+	f.Fuzz(func(t *testing.T, allowed, origin, host string, overTLS bool) {
 		p, err := newOriginPolicy([]string{allowed})
 		if err != nil {
 			return
 		}
-		got := p.allowOrigin(origin, host)
-		if isASCII(origin) && isASCII(host) && p.allowOrigin(strings.ToUpper(origin), host) != got {
+		r := &http.Request{Host: host}
+		scheme, aka := "http", "ws"
+		if overTLS {
+			r.TLS = &tls.ConnectionState{}
+			scheme, aka = "https", "wss"
+		}
+		self := selfOrigin(r)
+		got := p.allowOrigin(origin, self)
+		if isASCII(origin) && isASCII(host) && p.allowOrigin(strings.ToUpper(origin), self) != got {
 			t.Fatalf("allow(%q) depends on case under %q", origin, allowed)
 		}
 		none, _ := newOriginPolicy(nil)
-		if none.allowOrigin(origin, host) {
+		if none.allowOrigin(origin, self) {
 			u, err := url.Parse(origin)
-			if err != nil || !strings.EqualFold(u.Host, host) {
-				t.Fatalf("same-origin policy accepted %q for host %q", origin, host)
+			if err != nil || !strings.EqualFold(u.Hostname(), (&url.URL{Host: host}).Hostname()) ||
+				!(strings.EqualFold(u.Scheme, scheme) || strings.EqualFold(u.Scheme, aka)) {
+				t.Fatalf("same-origin policy accepted %q for host %q (TLS %v)", origin, host, overTLS)
 			}
 		}
 	})

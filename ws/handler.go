@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/gorilla/websocket"
 	"github.com/stdapi/stdapi"
@@ -84,6 +85,7 @@ type handler struct {
 	fn       Func
 	opts     Options
 	origins  *originPolicy
+	hinted   sync.Once // see hintOrigin
 	upgrader websocket.Upgrader
 }
 
@@ -96,6 +98,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !h.origins.allow(r) {
+		h.hintOrigin(r)
 		stdapi.WriteError(w, r, stdapi.NewError(http.StatusForbidden, "Origin not allowed"))
 		return
 	}

@@ -10,9 +10,13 @@ import (
 // same-origin only, 64 KiB messages, keepalive every 30 seconds, no
 // compression.
 type Options struct {
-	// ReadLimit is the largest message accepted from the client, in bytes.
-	// A larger message closes the connection with 1009 (message too big).
-	// Default 64 KiB (0); a negative value means no limit.
+	// ReadLimit is the largest message accepted from the client, in bytes,
+	// counted as the handler receives it: once inflated, when the client
+	// compresses it (see EnableCompression). A larger message closes the
+	// connection with 1009 (message too big) before the handler sees any
+	// of it, and is read no further than ReadLimit+1 bytes. Default 64 KiB
+	// (0); a negative value means no limit, which, with compression, lets a
+	// small frame inflate to any size.
 	ReadLimit int64
 
 	// PingInterval is how often the server pings the client. Default 30s
@@ -53,17 +57,21 @@ type Options struct {
 	// host, port included when not the default), "https://*.example.com"
 	// (any subdomain), or "*" (any origin: only for endpoints that need no
 	// cookie or other ambient credential, see the package documentation on
-	// cross-site WebSocket hijacking). Matching ignores case. A request from
-	// another origin is answered 403 Forbidden without upgrading. By default
-	// (empty) only same-origin requests, and requests without an Origin
-	// header (non-browser clients), are accepted. Handler panics on a
-	// malformed entry.
+	// cross-site WebSocket hijacking). An origin matches an entry when its
+	// scheme, host and port all do; case is ignored, and a default port
+	// (80 for http, 443 for https) is the same as none. A request from
+	// another origin is answered 403 Forbidden without upgrading. By
+	// default (empty) only same-origin requests (https://Host over TLS,
+	// http://Host otherwise), and requests without an Origin header
+	// (non-browser clients), are accepted; behind a proxy that terminates
+	// TLS, list the public origin here. Handler panics on a malformed entry.
 	AllowedOrigins []string
 
 	// EnableCompression negotiates per-message deflate (RFC 7692) when the
 	// client offers it. Off by default: compression costs CPU and memory per
 	// connection, and compressing secrets next to attacker-chosen data can
-	// leak them (CRIME/BREACH-style attacks).
+	// leak them (CRIME/BREACH-style attacks). ReadLimit applies to the
+	// inflated message.
 	EnableCompression bool
 
 	// Accept, when set, runs before the upgrade (after the origin check).
