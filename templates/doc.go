@@ -97,7 +97,11 @@
 // (immutable); any other is "no-cache" (revalidated) unless
 // StaticOptions.MaxAge says otherwise. Directories are never listed;
 // dot files, "..", encoded or double-encoded traversal, backslashes and
-// control characters are answered 404, other methods 405.
+// control characters are answered 404, other methods 405. Serve an os.Root
+// (os.OpenRoot(dir).FS()) to keep symbolic links inside the tree: a link
+// that leaves it, dangles or loops is a 404 like a missing file, and so is
+// a path through a file or with an overlong name; nothing a client asks for
+// logs an error.
 //
 // # Errors
 //
