@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"strings"
 )
 
@@ -31,6 +30,15 @@ var (
 	redocJS         = asset{"redoc", ReDocVersion, "bundles/redoc.standalone.js", "sha384-w447zOpYfw/1Tv/5AK9NfHTlQIqE3RVR6KY62jCyy9zNDgO64cMwGGP1Fj0zJVf5"}
 	allAssets       = []asset{swaggerJS, swaggerCSS, swaggerRedirect, redocJS}
 )
+
+// redocStyles are the hashes of the <style> elements ReDoc adds: the empty
+// one styled-components fills through the CSSOM, and perfect-scrollbar's
+// stylesheet as ReDocVersion's bundle holds it (another version's may
+// differ: its scrollbars then lose their style, nothing else).
+var redocStyles = []string{
+	"sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", // ""
+	"sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc=", // .ps{overflow:hidden!important;...}
+}
 
 // fsPath is the asset's path in a node_modules tree.
 func (a asset) fsPath() string { return a.pkg + "/" + a.file }
@@ -59,19 +67,6 @@ func (s *assetSource) integrity(a asset) string {
 		return s.hashes[a.fsPath()]
 	}
 	return a.integrity
-}
-
-// origin is the CSP source of the assets: 'self', or the base URL's
-// origin.
-func (s *assetSource) origin() string {
-	if s.fsys != nil {
-		return "'self'"
-	}
-	u, err := url.Parse(s.base)
-	if err != nil || u.Host == "" {
-		return "'self'"
-	}
-	return u.Scheme + "://" + u.Host
 }
 
 // hashFS computes the integrity of the files the enabled pages need.

@@ -121,12 +121,18 @@
 // only the files the pages use are served, at AssetsPath (default
 // "/docs/assets/"). No asset is embedded in this package.
 //
-// Pages are sent with a Content-Security-Policy that allows scripts and
-// styles from the assets' origin only ('self' with AssetsFS), Swagger UI's
-// inline start-up script by its hash, inline styles (both UIs set them),
-// requests to the page's own origin (ConnectSources adds others, such as
-// an OAuth2 token URL on another host, which "Authorize" calls), ReDoc's
-// blob: worker, and nothing else; framing is limited to the same origin.
+// Each page is sent with a Content-Security-Policy that allows only what it
+// uses: its scripts and stylesheet by their exact URLs ('self' with
+// AssetsFS, whose URLs are relative to the page), never a whole CDN;
+// Swagger UI's inline start-up script by its hash; no 'unsafe-inline'
+// (ReDoc's styled-components and perfect-scrollbar <style> elements are
+// allowed by their hashes, and style set through the DOM is not
+// restricted); data: and same-origin images; requests to the page's own
+// origin (ConnectSources adds others for Swagger UI, such as an OAuth2
+// token URL on another host, which "Authorize" calls); ReDoc's blob:
+// worker; and nothing else. Framing is limited to the same origin. The
+// policies are checked in headless Chromium with both asset sources
+// (e2e/run-docs.sh).
 //
 // # Behind a proxy
 //

@@ -45,7 +45,10 @@ func RedirectRoot() MountOption { return func(c *mountConfig) { c.root = true } 
 
 // AssetsURL loads the pages' scripts and styles from an npm mirror with
 // jsDelivr's layout (base + "swagger-ui-dist@VERSION/swagger-ui.css"),
-// keeping the pinned integrity hashes. Default "https://cdn.jsdelivr.net/npm/".
+// keeping the pinned integrity hashes; the pages' Content-Security-Policy
+// lists those exact URLs. base is an absolute http or https URL; Mount
+// panics on one that is not, or that holds characters a policy cannot
+// (spaces, ';', ',', quotes). Default "https://cdn.jsdelivr.net/npm/".
 func AssetsURL(base string) MountOption {
 	return func(c *mountConfig) {
 		if !strings.HasSuffix(base, "/") {
@@ -67,9 +70,9 @@ func AssetsFS(fsys fs.FS) MountOption { return func(c *mountConfig) { c.assets.f
 // AssetsPath sets where AssetsFS files are served. Default "/docs/assets/".
 func AssetsPath(p string) MountOption { return func(c *mountConfig) { c.assetsPath = p } }
 
-// ConnectSources adds origins the pages may send requests to, besides
-// their own (CSP connect-src): the origins of servers or OAuth2 token URLs
-// on other hosts, which "Try it out" and "Authorize" call.
+// ConnectSources adds origins the Swagger UI page may send requests to,
+// besides its own (CSP connect-src): the origins of servers or OAuth2 token
+// URLs on other hosts, which "Try it out" and "Authorize" call.
 func ConnectSources(origins ...string) MountOption {
 	return func(c *mountConfig) { c.connect = append(c.connect, origins...) }
 }
@@ -132,6 +135,9 @@ func (c *mountConfig) check() error {
 	}
 	if c.root && c.swagger == "" && c.redoc == "" {
 		return fmt.Errorf("docs: Mount: RedirectRoot needs Swagger UI or ReDoc")
+	}
+	if c.assets.fsys == nil && !cspURL(c.assets.base) {
+		return fmt.Errorf("docs: Mount: AssetsURL %q is not an http(s) URL fit for a Content-Security-Policy", c.assets.base)
 	}
 	if c.assets.fsys != nil {
 		if !strings.HasPrefix(c.assetsPath, "/") || !strings.HasSuffix(c.assetsPath, "/") {
@@ -205,12 +211,12 @@ type page struct {
 	etag        []string
 }
 
-func (c *mountConfig) page(body string, inline ...string) http.Handler {
+func (c *mountConfig) page(body string, pol policy) http.Handler {
 	p := &page{body: []byte(body)}
 	p.length = []string{strconv.Itoa(len(p.body))}
 	sum := sha256.Sum256(p.body)
 	p.etag = []string{`"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
-	p.csp = []string{c.csp(inline...)}
+	p.csp = []string{c.csp(pol)}
 	return p
 }
 
@@ -232,25 +238,6 @@ func (p *page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var noReferrer = []string{"no-referrer"}
-
-// csp is the pages' policy: nothing but the assets' origin, the inline
-// scripts whose hashes are given, same-origin requests and ReDoc's worker.
-func (c *mountConfig) csp(inline ...string) string {
-	src := c.assets.origin()
-	scripts := src
-	for _, s := range inline {
-		sum := sha256.Sum256([]byte(s))
-		scripts += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-	}
-	connect := "'self'"
-	for _, o := range c.connect {
-		connect += " " + o
-	}
-	return "default-src 'none'; script-src " + scripts +
-		"; style-src " + src + " 'unsafe-inline'; img-src 'self' data: " + src +
-		"; font-src " + src + " data:; connect-src " + connect +
-		"; worker-src blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-}
 
 // assetHandler serves the asset files, and nothing else, from fsys.
 func assetHandler(fsys fs.FS) http.Handler {

@@ -139,7 +139,7 @@ func TestPages(t *testing.T) {
 				`oauth2RedirectUrl: new URL("docs/oauth2-redirect", window.location.href).href`,
 				`persistAuthorization: true`,
 			},
-			csp:    []string{"default-src 'none'", "script-src https://cdn.jsdelivr.net 'sha256-", "connect-src 'self'"},
+			csp:    []string{"default-src 'none'", "script-src https://cdn.jsdelivr.net/npm/swagger-ui-dist@" + docs.SwaggerUIVersion + "/swagger-ui-bundle.js 'sha256-", "connect-src 'self'"},
 			header: map[string]string{"Content-Type": "text/html; charset=utf-8", "X-Content-Type-Options": "nosniff"},
 		},
 		{
@@ -171,7 +171,7 @@ func TestPages(t *testing.T) {
 			name: "mirror", opts: []docs.MountOption{docs.AssetsURL("https://mirror.example/npm")},
 			path: "/redoc", code: 200,
 			has: []string{`src="https://mirror.example/npm/redoc@` + docs.ReDocVersion + `/bundles/redoc.standalone.js" integrity="sha384-w447`},
-			csp: []string{"script-src https://mirror.example;"},
+			csp: []string{"script-src https://mirror.example/npm/redoc@" + docs.ReDocVersion + "/bundles/redoc.standalone.js;"},
 		},
 		{
 			name: "connect sources", opts: []docs.MountOption{docs.ConnectSources("https://auth.example")},
@@ -204,6 +204,60 @@ func TestPages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPagePolicies pins each page's Content-Security-Policy: the assets by
+// their exact URLs (not the whole CDN), Swagger UI's inline script by its
+// hash, no 'unsafe-inline' anywhere (ReDoc's two <style> elements by their
+// hashes), and only what each page uses.
+func TestPagePolicies(t *testing.T) {
+	const (
+		tail   = "; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+		images = "; img-src 'self' data:"
+		styles = "; style-src 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' 'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
+	)
+	mux := http.NewServeMux()
+	docs.New(docs.Info{}).Mount(mux)
+	body := get(t, mux, "/docs").Body.String()
+	inline := "'sha256-" + sha256Base64(body[strings.LastIndex(body, "<script>")+len("<script>"):strings.LastIndex(body, "</script>")]) + "'"
+	assetsFS := fstest.MapFS{
+		"swagger-ui-dist/swagger-ui-bundle.js": {Data: []byte("bundle")},
+		"swagger-ui-dist/swagger-ui.css":       {Data: []byte("css")},
+		"swagger-ui-dist/oauth2-redirect.js":   {Data: []byte("redirect")},
+		"redoc/bundles/redoc.standalone.js":    {Data: []byte("redoc")},
+	}
+	cdn := func(base string) map[string]string {
+		swagger := base + "swagger-ui-dist@" + docs.SwaggerUIVersion + "/"
+		return map[string]string{
+			"/docs": "default-src 'none'; script-src " + swagger + "swagger-ui-bundle.js " + inline +
+				"; style-src " + swagger + "swagger-ui.css" + images + "; connect-src 'self' https://auth.example" + tail,
+			"/docs/oauth2-redirect": "default-src 'none'; script-src " + swagger + "oauth2-redirect.js" + tail,
+			"/redoc": "default-src 'none'; script-src " + base + "redoc@" + docs.ReDocVersion + "/bundles/redoc.standalone.js" +
+				styles + images + "; connect-src 'self'; worker-src blob:" + tail,
+		}
+	}
+	tests := []struct {
+		name string
+		opts []docs.MountOption
+		want map[string]string
+	}{
+		{"CDN", nil, cdn("https://cdn.jsdelivr.net/npm/")},
+		{"mirror", []docs.MountOption{docs.AssetsURL("https://mirror.example/npm")}, cdn("https://mirror.example/npm/")},
+		{"AssetsFS", []docs.MountOption{docs.AssetsFS(assetsFS)}, map[string]string{
+			"/docs":                 "default-src 'none'; script-src 'self' " + inline + "; style-src 'self'" + images + "; connect-src 'self' https://auth.example" + tail,
+			"/docs/oauth2-redirect": "default-src 'none'; script-src 'self'" + tail,
+			"/redoc":                "default-src 'none'; script-src 'self'" + styles + images + "; connect-src 'self'; worker-src blob:" + tail,
+		}},
+	}
+	for _, tt := range tests {
+		mux := http.NewServeMux()
+		docs.New(docs.Info{}).Mount(mux, append(tt.opts, docs.ConnectSources("https://auth.example"))...)
+		for path, want := range tt.want {
+			if got := get(t, mux, path).Header().Get("Content-Security-Policy"); got != want {
+				t.Errorf("%s %s:\n got %s\nwant %s", tt.name, path, got, want)
+			}
+		}
 	}
 }
 
@@ -276,6 +330,8 @@ func TestMountPanics(t *testing.T) {
 		{"redirect to nothing", []docs.MountOption{docs.RedirectRoot(), docs.SwaggerUIPath(""), docs.ReDocPath("")}, "RedirectRoot needs"},
 		{"missing asset", []docs.MountOption{docs.AssetsFS(fstest.MapFS{})}, "swagger-ui-dist/swagger-ui-bundle.js"},
 		{"bad assets path", []docs.MountOption{docs.AssetsFS(fstest.MapFS{}), docs.AssetsPath("/assets")}, "must start and end with /"},
+		{"assets URL breaking the policy", []docs.MountOption{docs.AssetsURL("https://cdn.example/npm/; script-src *")}, "not an http(s) URL fit for a Content-Security-Policy"},
+		{"relative assets URL", []docs.MountOption{docs.AssetsURL("/npm/")}, "not an http(s) URL fit for a Content-Security-Policy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

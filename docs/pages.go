@@ -2,10 +2,12 @@ package docs
 
 import "strings"
 
-// swaggerPage is the Swagger UI page and its inline script. Every URL is
-// relative to the page; the script resolves the ones Swagger UI needs
-// absolute against the page's own location.
-func swaggerPage(c *mountConfig, title, redirect string) (string, string) {
+// swaggerPage is the Swagger UI page and its policy. Every URL is relative
+// to the page; the inline script resolves the ones Swagger UI needs
+// absolute against the page's own location. Swagger UI sets styles through
+// the DOM, which CSP allows, and adds no <style> element: its stylesheet is
+// the only style source.
+func swaggerPage(c *mountConfig, title, redirect string) (string, policy) {
 	script := "window.ui = SwaggerUIBundle({" +
 		"url: new URL(" + jsString(relURL(c.swagger, c.spec)) + ", window.location.href).href, " +
 		"dom_id: \"#swagger-ui\", deepLinking: true, persistAuthorization: true, validatorUrl: null, " +
@@ -19,23 +21,33 @@ func swaggerPage(c *mountConfig, title, redirect string) (string, string) {
 	b.WriteString("</head>\n<body>\n<div id=\"swagger-ui\"></div>\n")
 	b.WriteString(scriptTag(c, swaggerJS, c.swagger))
 	b.WriteString("<script>" + script + "</script>\n</body>\n</html>\n")
-	return b.String(), script
+	return b.String(), policy{
+		scripts: []asset{swaggerJS}, inline: []string{script}, styles: []asset{swaggerCSS},
+		images: true, connect: true, external: true,
+	}
 }
 
 // redirectPage is the page the OAuth2 provider sends the browser back to;
-// swagger-ui-dist's script hands the result to the opener.
-func redirectPage(c *mountConfig, redirect string) string {
+// swagger-ui-dist's script hands the result to the opener, and that is all
+// the page may run.
+func redirectPage(c *mountConfig, redirect string) (string, policy) {
 	return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Swagger UI: OAuth2 Redirect</title>\n</head>\n<body>\n" +
-		scriptTag(c, swaggerRedirect, redirect) + "</body>\n</html>\n"
+		scriptTag(c, swaggerRedirect, redirect) + "</body>\n</html>\n", policy{scripts: []asset{swaggerRedirect}}
 }
 
-// redocPage is the ReDoc page; it needs no inline script.
-func redocPage(c *mountConfig, title string) string {
-	return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
+// redocPage is the ReDoc page and its policy. It needs no inline script.
+// ReDoc styles itself with styled-components, which adds an empty <style>
+// element and fills it through the CSSOM (which CSP does not restrict), and
+// with one fixed stylesheet (perfect-scrollbar's): the policy allows those
+// two <style> elements by their hashes, and no other inline style. It
+// searches in a blob: worker.
+func redocPage(c *mountConfig, title string) (string, policy) {
+	body := "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
 		"<title>" + attr(title) + " - ReDoc</title>\n</head>\n<body>\n" +
 		"<redoc spec-url=\"" + attr(relURL(c.redoc, c.spec)) + "\"></redoc>\n" +
 		scriptTag(c, redocJS, c.redoc) + "</body>\n</html>\n"
+	return body, policy{scripts: []asset{redocJS}, styleHashes: redocStyles, images: true, connect: true, worker: true}
 }
 
 func scriptTag(c *mountConfig, a asset, from string) string {

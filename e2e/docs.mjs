@@ -1,5 +1,8 @@
 // Browser check of the docs pages: starts the zoo server with the assets
-// of the local npm install, opens /docs and /redoc in headless Chromium and
+// of the local npm install, served by the server itself (-assets, policy
+// 'self') and then from a CDN-like mirror on another origin (-mirror,
+// policy listing the exact asset URLs), opens /docs and /redoc in headless
+// Chromium and
 // checks that they render every operation, that "Try it out" -> "Execute"
 // on a GET shows the live 200 response, and that no Content-Security-Policy
 // violation or page error happens.
@@ -33,8 +36,8 @@ function fail(msg) {
 }
 
 // startServer runs the zoo server and resolves with its base URL.
-function startServer() {
-  const child = spawn("go", ["run", "./docs/internal/docsserver", "-addr", "127.0.0.1:0", "-assets", join(here, "node_modules")], {
+function startServer(mode) {
+  const child = spawn("go", ["run", "./docs/internal/docsserver", "-addr", "127.0.0.1:0", mode, join(here, "node_modules")], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
@@ -99,69 +102,78 @@ function checkPinnedAssets() {
 }
 checkPinnedAssets();
 
-const { child, base } = await startServer();
-let browser;
 let code = 0;
-try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+for (const mode of ["-assets", "-mirror"]) {
+  console.log(`docs pages with ${mode}`);
+  code |= await checkServer(mode);
+}
 
-  await checkPage(browser, `${base}/docs`, async (page) => {
-    await page.waitForSelector(".opblock", { timeout: 30_000 });
-    const shown = await page.$$eval(".opblock", (els) =>
-      els.map((el) => {
-        const method = el.querySelector(".opblock-summary-method")?.textContent.trim().toLowerCase();
-        const p = el.querySelector(".opblock-summary-path, .opblock-summary-path__deprecated");
-        const path = (p?.getAttribute("data-path") || p?.textContent || "").replace(/\u200b/g, "").trim();
-        return `${method} ${path}`;
-      }),
-    );
-    for (const op of operations) {
-      if (!shown.includes(`${op.method} ${op.path}`)) fail(`/docs does not show ${op.method} ${op.path}; shown: ${shown.join(", ")}`);
-    }
-    if (shown.length !== operations.length) fail(`/docs shows ${shown.length} operations, the document has ${operations.length}`);
-    console.log(`/docs renders all ${operations.length} operations`);
-
-    const block = page.locator(".opblock-get", { has: page.locator('.opblock-summary-path[data-path="/hello"]') });
-    await block.locator(".opblock-summary").click();
-    await block.locator("button.try-out__btn").click();
-    await block.locator("button.execute").click();
-    const status = block.locator(".live-responses-table .response .response-col_status").first();
-    await status.waitFor({ timeout: 30_000 });
-    const text = (await status.textContent()).trim();
-    if (!text.startsWith("200")) fail(`Try it out on GET /hello: status ${text}`);
-    const body = await block.locator(".live-responses-table .response-col_description pre").first().textContent();
-    if (!body.includes("Hello, world")) fail(`Try it out on GET /hello: body ${body}`);
-    console.log("/docs Try it out -> Execute on GET /hello: live 200 response");
-  });
-
-  await checkPage(browser, `${base}/redoc`, async (page) => {
-    await page.waitForSelector("[data-section-id^='operation/']", { timeout: 30_000 });
-    const ids = await page.$$eval("[data-section-id^='operation/']", (els) => els.map((el) => el.getAttribute("data-section-id")));
-    for (const op of operations) {
-      if (!ids.some((id) => id.endsWith(`/${op.id}`))) fail(`/redoc does not render ${op.id}; rendered: ${ids.join(", ")}`);
-    }
-    console.log(`/redoc renders all ${operations.length} operations`);
-  });
-
-  // The redirect page only works in a popup opened by Swagger UI: check
-  // that it and its script are served.
-  const redirect = await fetch(`${base}/docs/oauth2-redirect`);
-  const html = await redirect.text();
-  const src = html.match(/<script src="([^"]+)"/)?.[1];
-  if (redirect.status !== 200 || !src) fail(`/docs/oauth2-redirect: status ${redirect.status}`);
-  const script = await fetch(new URL(src, `${base}/docs/oauth2-redirect`));
-  if (script.status !== 200 || !(await script.text()).includes("swaggerUIRedirectOauth2")) fail(`oauth2-redirect script ${src}: status ${script.status}`);
-  console.log("/docs/oauth2-redirect and its script are served");
-} catch (err) {
-  console.error(`FAIL: ${err.message}`);
-  code = 1;
-} finally {
-  if (browser) await browser.close();
+async function checkServer(mode) {
+  const { child, base } = await startServer(mode);
+  let browser;
+  let code = 0;
   try {
-    process.kill(-child.pid);
-  } catch {}
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+
+    await checkPage(browser, `${base}/docs`, async (page) => {
+      await page.waitForSelector(".opblock", { timeout: 30_000 });
+      const shown = await page.$$eval(".opblock", (els) =>
+        els.map((el) => {
+          const method = el.querySelector(".opblock-summary-method")?.textContent.trim().toLowerCase();
+          const p = el.querySelector(".opblock-summary-path, .opblock-summary-path__deprecated");
+          const path = (p?.getAttribute("data-path") || p?.textContent || "").replace(/\u200b/g, "").trim();
+          return `${method} ${path}`;
+        }),
+      );
+      for (const op of operations) {
+        if (!shown.includes(`${op.method} ${op.path}`)) fail(`/docs does not show ${op.method} ${op.path}; shown: ${shown.join(", ")}`);
+      }
+      if (shown.length !== operations.length) fail(`/docs shows ${shown.length} operations, the document has ${operations.length}`);
+      console.log(`/docs renders all ${operations.length} operations`);
+
+      const block = page.locator(".opblock-get", { has: page.locator('.opblock-summary-path[data-path="/hello"]') });
+      await block.locator(".opblock-summary").click();
+      await block.locator("button.try-out__btn").click();
+      await block.locator("button.execute").click();
+      const status = block.locator(".live-responses-table .response .response-col_status").first();
+      await status.waitFor({ timeout: 30_000 });
+      const text = (await status.textContent()).trim();
+      if (!text.startsWith("200")) fail(`Try it out on GET /hello: status ${text}`);
+      const body = await block.locator(".live-responses-table .response-col_description pre").first().textContent();
+      if (!body.includes("Hello, world")) fail(`Try it out on GET /hello: body ${body}`);
+      console.log("/docs Try it out -> Execute on GET /hello: live 200 response");
+    });
+
+    await checkPage(browser, `${base}/redoc`, async (page) => {
+      await page.waitForSelector("[data-section-id^='operation/']", { timeout: 30_000 });
+      const ids = await page.$$eval("[data-section-id^='operation/']", (els) => els.map((el) => el.getAttribute("data-section-id")));
+      for (const op of operations) {
+        if (!ids.some((id) => id.endsWith(`/${op.id}`))) fail(`/redoc does not render ${op.id}; rendered: ${ids.join(", ")}`);
+      }
+      console.log(`/redoc renders all ${operations.length} operations`);
+    });
+
+    // The redirect page only works in a popup opened by Swagger UI: check
+    // that it and its script are served.
+    const redirect = await fetch(`${base}/docs/oauth2-redirect`);
+    const html = await redirect.text();
+    const src = html.match(/<script src="([^"]+)"/)?.[1];
+    if (redirect.status !== 200 || !src) fail(`/docs/oauth2-redirect: status ${redirect.status}`);
+    const script = await fetch(new URL(src, `${base}/docs/oauth2-redirect`));
+    if (script.status !== 200 || !(await script.text()).includes("swaggerUIRedirectOauth2")) fail(`oauth2-redirect script ${src}: status ${script.status}`);
+    console.log("/docs/oauth2-redirect and its script are served");
+  } catch (err) {
+    console.error(`FAIL: ${err.message}`);
+    code = 1;
+  } finally {
+    if (browser) await browser.close();
+    try {
+      process.kill(-child.pid);
+    } catch {}
+  }
+  return code;
 }
 process.exit(code);

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/internal/proxy"
 )
 
 // Identity is a user authenticated by a fronting proxy: the principal of
@@ -41,28 +42,10 @@ type ProxyTrust struct {
 }
 
 // Loopback returns 127.0.0.0/8 and ::1/128, for ProxyTrust.TrustedProxies.
-func Loopback() []netip.Prefix {
-	return []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
-}
+func Loopback() []netip.Prefix { return proxy.Loopback() }
 
 func (t *ProxyTrust) trusted(r *http.Request) bool {
-	if t.TrustAllProxies {
-		return true
-	}
-	if len(t.TrustedProxies) == 0 {
-		return false
-	}
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	addr := ap.Addr().Unmap()
-	for _, p := range t.TrustedProxies {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	return t.TrustAllProxies || proxy.From(r, t.TrustedProxies)
 }
 
 func (t *ProxyTrust) maxBytes() int {

@@ -61,6 +61,7 @@ func BenchmarkRenderParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		r := httptest.NewRequest(http.MethodGet, "/about", nil)
+		r.RemoteAddr = "127.0.0.1:40000" // Connect's proxy
 		r.Header.Set("RStudio-Connect-App-Base-URL", "https://connect.example.com/content/42/")
 		w := &discard{h: http.Header{}}
 		for pb.Next() {

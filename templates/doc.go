@@ -80,13 +80,20 @@
 // request is, first that applies: the RStudio-Connect-App-Base-URL header
 // when Options.TrustPositConnect is set (Posit Connect sends it on every
 // request), the X-Forwarded-Prefix header when Options.TrustForwardedPrefix
-// is set, then Options.BasePath. A header is used only when sent once and
-// clean: a path of safe characters without dot or empty segments, or for
-// Posit Connect also an absolute http or https URL without user info, query
-// or fragment; anything else (javascript:alert(1), //evil.example,
-// /a/%2e%2e) is ignored, so a client cannot make links point elsewhere.
-// Templates.URL and Templates.StaticURL give the same links to Go code, for
-// redirects.
+// is set, then Options.BasePath. A header is used only when the request
+// comes from a trusted proxy, a peer in Options.TrustedProxies (default
+// loopback: Posit Connect runs the content behind its own proxy on the same
+// host), and only when sent once and clean: a path of safe characters
+// without dot or empty segments, or for Posit Connect also an absolute http
+// or https URL without user info, query or fragment; anything else
+// (javascript:alert(1), //evil.example, /a/%2e%2e) is ignored. So a client
+// that reaches the application directly cannot make links point elsewhere,
+// whatever it sends. Behind the trusted proxy, the header is whatever the
+// proxy forwards: use one that sets or removes it. Pages answer with Vary
+// naming the trusted headers, so that a shared cache keeps one copy per
+// base URL. Templates.URL and Templates.StaticURL give the same links to Go
+// code, for redirects; Templates.Vary adds the same Vary to their
+// responses.
 //
 // # Static files
 //
@@ -97,7 +104,11 @@
 // (immutable); any other is "no-cache" (revalidated) unless
 // StaticOptions.MaxAge says otherwise. Directories are never listed;
 // dot files, "..", encoded or double-encoded traversal, backslashes and
-// control characters are answered 404, other methods 405.
+// control characters are answered 404, other methods 405. Serve an os.Root
+// (os.OpenRoot(dir).FS()) to keep symbolic links inside the tree: a link
+// that leaves it, dangles or loops is a 404 like a missing file, and so is
+// a path through a file or with an overlong name; nothing a client asks for
+// logs an error.
 //
 // # Errors
 //
@@ -114,6 +125,7 @@
 //   - Funcs: none (url and static are built in).
 //   - BasePath: "" (links start at the root).
 //   - TrustForwardedPrefix, TrustPositConnect: false.
+//   - TrustedProxies: 127.0.0.0/8 and ::1/128; TrustAllProxies: false.
 //   - StaticPrefix: "/static/".
 //   - StaticFS: nil (no static files).
 //   - Reload: false. When true, every render re-reads and re-parses the

@@ -31,7 +31,9 @@ func Example() {
 		return struct{ Name string }{name}, nil
 	}))
 
+	// Connect's proxy runs on the same host: loopback is trusted by default.
 	r := httptest.NewRequest("GET", "/about?name=Ada", nil)
+	r.RemoteAddr = "127.0.0.1:40000"
 	r.Header.Set("RStudio-Connect-App-Base-URL", "https://connect.example.com/content/42/")
 	w := httptest.NewRecorder()
 	mux.ServeHTTP(w, r)
@@ -83,21 +85,23 @@ func ExampleTemplates_URL() {
 		TrustForwardedPrefix: true,
 	}))
 	logout := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Vary(w.Header()) // the Location depends on X-Forwarded-Prefix
 		http.Redirect(w, r, t.URL(r, "/login"), http.StatusSeeOther)
 	})
 	for _, prefix := range []string{"", "/team-a", "javascript:alert(1)"} {
 		r := httptest.NewRequest("POST", "/logout", nil)
+		r.RemoteAddr = "127.0.0.1:40000" // the proxy, on the same host
 		if prefix != "" {
 			r.Header.Set("X-Forwarded-Prefix", prefix)
 		}
 		w := httptest.NewRecorder()
 		logout.ServeHTTP(w, r)
-		fmt.Println(w.Header().Get("Location"))
+		fmt.Println(w.Header().Get("Location"), "| Vary:", w.Header().Get("Vary"))
 	}
 	// Output:
-	// /app/login
-	// /team-a/login
-	// /app/login
+	// /app/login | Vary: X-Forwarded-Prefix
+	// /team-a/login | Vary: X-Forwarded-Prefix
+	// /app/login | Vary: X-Forwarded-Prefix
 }
 
 func ExampleStatic() {

@@ -141,7 +141,8 @@ func (t *Templates) Execute(wr io.Writer, r *http.Request, name string, data any
 }
 
 // Render answers r with the page name rendered with data: status 200,
-// Content-Type text/html; charset=utf-8 and Content-Length. The page is
+// Content-Type text/html; charset=utf-8, Content-Length and Vary (see
+// Templates.Vary). The page is
 // rendered into a buffer first, so a template that fails halfway sends no
 // part of it: the client gets a 500 (see WriteError) and the error is
 // logged with its template, file and line.
@@ -152,6 +153,7 @@ func (t *Templates) Render(w http.ResponseWriter, r *http.Request, name string, 
 		t.WriteError(w, r, &stdapi.Error{Err: err})
 		return
 	}
+	t.Vary(w.Header())
 	writeHTML(w, http.StatusOK, buf.Bytes())
 }
 
@@ -244,6 +246,7 @@ func (t *Templates) WriteError(w http.ResponseWriter, r *http.Request, err error
 	for k, v := range e.Header {
 		h[http.CanonicalHeaderKey(k)] = slices.Clone(v)
 	}
+	t.Vary(h)
 	writeHTML(w, status, buf.Bytes())
 }
 

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/stdapi/stdapi"
@@ -55,7 +56,8 @@ type StaticOptions struct {
 // Errors are written with stdapi.WriteError.
 //
 // fsys is trusted not to follow links out of itself: os.DirFS follows
-// symbolic links, the fs.FS of an os.Root (os.OpenRoot(dir).FS()) does not.
+// symbolic links, the fs.FS of an os.Root (os.OpenRoot(dir).FS()) does not,
+// and a link it refuses is answered 404 like a missing file.
 func Static(fsys fs.FS, opts StaticOptions) http.Handler {
 	return newStaticServer(fsys, opts)
 }
@@ -144,14 +146,55 @@ func (s *staticServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, fi.modTime, content)
 }
 
-// fail answers a file that cannot be served: 404 when it does not exist or
-// is no regular file, 500 (logged, generic body) otherwise.
+// fail answers a file that cannot be served: 404 when the name leads to no
+// file (see noFile), 500 (logged, generic body) otherwise.
 func (s *staticServer) fail(w http.ResponseWriter, r *http.Request, name string, err error) {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotFile) || errors.Is(err, fs.ErrInvalid) {
+	if noFile(s.fsys, name, err) {
 		stdapi.WriteError(w, r, stdapi.NewError(http.StatusNotFound, ""))
 		return
 	}
 	stdapi.WriteError(w, r, &stdapi.Error{Err: fmt.Errorf("templates: static file %q: %w", name, err)})
+}
+
+// noFile reports whether err, from looking name up in fsys, says that the
+// name leads to no file rather than that the server failed: a missing file,
+// a directory or device, an invalid name, a path through a regular file
+// ("site.css/x") or with a segment too long for the system, or a path
+// through a symbolic link that fsys does not follow (an os.Root refuses
+// links that leave its tree; a link may dangle or loop). A client can ask
+// for any of these, so they are a 404 and never logged as errors.
+func noFile(fsys fs.FS, name string, err error) bool {
+	for _, target := range [...]error{fs.ErrNotExist, fs.ErrInvalid, errNotFile, syscall.ENOTDIR, syscall.ENAMETOOLONG} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return throughLink(fsys, name)
+}
+
+// throughLink reports whether a segment of name is a symbolic link, when
+// fsys can tell.
+func throughLink(fsys fs.FS, name string) bool {
+	lfs, ok := fsys.(fs.ReadLinkFS)
+	if !ok {
+		return false
+	}
+	for end := 0; end < len(name); {
+		next := strings.IndexByte(name[end+1:], '/')
+		if next < 0 {
+			end = len(name)
+		} else {
+			end += 1 + next
+		}
+		fi, err := lfs.Lstat(name[:end])
+		if err != nil {
+			return false
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // info returns the hash and metadata of the file name, computing them the

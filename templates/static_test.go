@@ -99,6 +99,7 @@ func TestStaticTraversal(t *testing.T) {
 		"/static",
 		"/secret.txt",
 		"/static/missing.css",
+		"/static/css/site.css/x",
 	}
 	for hname, h := range staticHandlers(t, dir) {
 		for _, target := range targets {
@@ -315,5 +316,66 @@ func TestStaticReadError(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "input/output error") {
 		t.Errorf("not logged:\n%s", logs)
+	}
+}
+
+// TestStaticRootLinks serves an os.Root, which refuses to follow links out
+// of its tree: a link that escapes, dangles or loops, and a path through a
+// file or with an overlong name, are all a plain 404, never a 500 with an
+// ERROR in the log (a client must not be able to fill the error log).
+func TestStaticRootLinks(t *testing.T) {
+	dir := staticDir(t)
+	outside := filepath.Dir(dir)
+	links := map[string]string{
+		"absolute.txt": filepath.Join(outside, "secret.txt"),
+		"relative.txt": "../secret.txt",
+		"outdir":       outside,
+		"dangling.css": "missing.css",
+		"loop.css":     "loop.css",
+		"inside.css":   "css/site.css",
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	tm, err := templates.New(fstest.MapFS{"p.html": {}}, templates.Options{StaticFS: root.FS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	handlers := map[string]http.Handler{
+		"Templates.Static": tm.Static(),
+		"Static":           templates.Static(root.FS(), templates.StaticOptions{Prefix: "/static/"}),
+	}
+	for hname, h := range handlers {
+		for _, target := range []string{
+			"/static/absolute.txt",
+			"/static/relative.txt",
+			"/static/outdir/secret.txt",
+			"/static/dangling.css",
+			"/static/loop.css",
+			"/static/css/site.css/x",
+			"/static/" + strings.Repeat("a", 300) + ".css",
+		} {
+			t.Run(hname+" "+target, func(t *testing.T) {
+				logs := captureLog(t)
+				w := get(h, target)
+				if w.Code != http.StatusNotFound || w.Body.String() != `{"type":"about:blank","title":"Not Found","status":404}` {
+					t.Errorf("got %d %s, want 404", w.Code, w.Body)
+				}
+				if logs.String() != "" {
+					t.Errorf("logged:\n%s", logs)
+				}
+			})
+		}
+		// A link that stays inside the tree is followed.
+		if w := get(h, "/static/inside.css"); w.Code != 200 || w.Body.String() != "h1 { color: green; }" {
+			t.Errorf("%s: link inside the tree: %d %q", hname, w.Code, w.Body)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"maps"
+	"net/netip"
 	"path"
 	"reflect"
 	"slices"
@@ -41,16 +42,30 @@ type Options struct {
 	// Default "": links start at the root.
 	BasePath string
 	// TrustForwardedPrefix takes the base path from the X-Forwarded-Prefix
-	// request header when it is sent once and is a clean path. Enable it
-	// only behind a proxy that sets or strips that header, or clients can
-	// choose the prefix of your links. Default false.
+	// request header when it comes from a trusted proxy (TrustedProxies),
+	// is sent once and is a clean path. Enable it only behind a proxy that
+	// sets or strips that header, or the clients of the proxy can choose
+	// the prefix of your links. Default false.
 	TrustForwardedPrefix bool
 	// TrustPositConnect takes the base URL from the
 	// RStudio-Connect-App-Base-URL request header, which Posit Connect sets
-	// on every request it proxies to the content, when it is sent once and
-	// is a clean path or absolute http(s) URL. It wins over
-	// X-Forwarded-Prefix. Default false.
+	// on every request it proxies to the content, when it comes from a
+	// trusted proxy (TrustedProxies), is sent once and is a clean path or
+	// absolute http(s) URL. It wins over X-Forwarded-Prefix. Default false.
 	TrustPositConnect bool
+	// TrustedProxies lists the networks of the proxies whose headers
+	// TrustForwardedPrefix and TrustPositConnect honour: the request's
+	// RemoteAddr must be in one, since anyone who reaches the application
+	// directly can send those headers too. Default: loopback, 127.0.0.0/8
+	// and ::1/128, where Posit Connect (which runs the content behind its
+	// own proxy on the same host) and a reverse proxy on the same host
+	// connect from. List the proxy's address when it runs elsewhere.
+	TrustedProxies []netip.Prefix
+	// TrustAllProxies honours those headers from any peer. Set it only when
+	// nothing but the proxy can reach the application (a Unix socket, a
+	// private network) or the proxy always overwrites or removes them.
+	// Default false.
+	TrustAllProxies bool
 	// StaticPrefix is the path, relative to the base path, where the
 	// handler of Static is mounted and which the static function links to.
 	// Default "/static/".
@@ -81,7 +96,9 @@ type Templates struct {
 	fsys         fs.FS
 	opts         Options
 	base         string // validated BasePath
-	staticPrefix string // "/static/" form: leading and trailing slash
+	proxies      []netip.Prefix
+	vary         []string // request headers that BaseURL reads
+	staticPrefix string   // "/static/" form: leading and trailing slash
 	pages        map[string]*page
 	static       *staticServer
 }
@@ -98,6 +115,9 @@ func New(fsys fs.FS, opts Options) (*Templates, error) {
 	opts.Pages = slices.Clone(opts.Pages)
 	opts.Funcs = maps.Clone(opts.Funcs)
 	t := &Templates{fsys: fsys, opts: opts}
+	if err := t.trustProxies(); err != nil {
+		return nil, err
+	}
 	if opts.BasePath != "" {
 		base, ok := cleanPrefix(opts.BasePath, true)
 		if !ok {

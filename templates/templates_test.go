@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,6 +84,8 @@ func TestNewErrors(t *testing.T) {
 			`templates: Options.StaticPrefix "/a b/" is not a clean path`},
 		{"error page is not a page", mapFS("index.html", "x"), templates.Options{ErrorPage: "error.html"},
 			`templates: Options.ErrorPage "error.html" is not a page`},
+		{"zero trusted proxy", mapFS("index.html", "x"), templates.Options{TrustPositConnect: true, TrustedProxies: []netip.Prefix{{}}},
+			`templates: Options.TrustedProxies[0] is not a valid network`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -390,6 +393,7 @@ func TestEscaping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, tt.target, nil)
+			r.RemoteAddr = "127.0.0.1:1234" // Connect's proxy on the same host
 			for i := 0; i+1 < len(tt.header); i += 2 {
 				r.Header.Add(tt.header[i], tt.header[i+1])
 			}

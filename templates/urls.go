@@ -7,13 +7,6 @@ import (
 	"strings"
 )
 
-// The headers a proxy in front of the application may use to announce the
-// path (or URL) under which clients reach it.
-const (
-	headerForwardedPrefix = "X-Forwarded-Prefix"
-	headerPositConnect    = "Rstudio-Connect-App-Base-Url" // RStudio-Connect-App-Base-URL, canonical form
-)
-
 // maxPrefixLen bounds the base paths and URLs taken from headers.
 const maxPrefixLen = 2048
 
@@ -22,22 +15,25 @@ const maxPrefixLen = 2048
 // "https://connect.example.com/content/42". It is, in order of precedence,
 // the RStudio-Connect-App-Base-URL header when TrustPositConnect is set, the
 // X-Forwarded-Prefix header when TrustForwardedPrefix is set, and BasePath.
-// A header that is absent, repeated or not a clean path (or, for Posit
-// Connect, an absolute http or https URL) is ignored. r may be nil.
+// A header is ignored when r does not come from a trusted proxy (see
+// Options.TrustedProxies), or when it is absent, repeated or not a clean
+// path (or, for Posit Connect, an absolute http or https URL). r may be
+// nil.
 func (t *Templates) BaseURL(r *http.Request) string {
-	if r != nil {
-		if t.opts.TrustPositConnect {
-			if v, ok := single(r.Header, headerPositConnect); ok {
-				if p, ok := cleanPrefix(v, true); ok {
-					return p
-				}
+	if r == nil || len(t.vary) == 0 || !t.fromProxy(r) {
+		return t.base
+	}
+	if t.opts.TrustPositConnect {
+		if v, ok := single(r.Header, headerPositConnect); ok {
+			if p, ok := cleanPrefix(v, true); ok {
+				return p
 			}
 		}
-		if t.opts.TrustForwardedPrefix {
-			if v, ok := single(r.Header, headerForwardedPrefix); ok {
-				if p, ok := cleanPrefix(v, false); ok {
-					return p
-				}
+	}
+	if t.opts.TrustForwardedPrefix {
+		if v, ok := single(r.Header, headerForwardedPrefix); ok {
+			if p, ok := cleanPrefix(v, false); ok {
+				return p
 			}
 		}
 	}

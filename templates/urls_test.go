@@ -3,17 +3,21 @@ package templates_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"slices"
 	"testing"
 	"testing/fstest"
 
+	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/templates"
 )
 
+const (
+	xfp   = "X-Forwarded-Prefix"
+	posit = "RStudio-Connect-App-Base-URL"
+)
+
 func TestBaseURL(t *testing.T) {
-	const (
-		xfp   = "X-Forwarded-Prefix"
-		posit = "RStudio-Connect-App-Base-URL"
-	)
 	trustAll := templates.Options{TrustForwardedPrefix: true, TrustPositConnect: true}
 	tests := []struct {
 		name   string
@@ -71,6 +75,7 @@ func TestBaseURL(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = "127.0.0.1:1234" // a proxy on the same host
 			for i := 0; i+1 < len(tt.header); i += 2 {
 				r.Header.Add(tt.header[i], tt.header[i+1])
 			}
@@ -141,5 +146,128 @@ func TestStaticURL(t *testing.T) {
 	noStatic := templates.Must(templates.New(fstest.MapFS{"p.html": {}}, templates.Options{}))
 	if _, err := noStatic.StaticURL(nil, "a.css"); err == nil {
 		t.Error("StaticURL without StaticFS: no error")
+	}
+}
+
+// TestBaseURLPeers checks that the base URL headers are honoured only from
+// the proxies of Options.TrustedProxies (loopback by default): a client
+// that reaches the application directly cannot move its links elsewhere.
+func TestBaseURLPeers(t *testing.T) {
+	const evil = "https://evil.example"
+	office := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	fsys := fstest.MapFS{"p.html": {Data: []byte(`<a href="{{url "/"}}">home</a> <link href="{{static "s.css"}}">`)}}
+	static := fstest.MapFS{"s.css": {Data: []byte("h1{}")}}
+	css := "/static/s.css?v=" + hashOf("h1{}")
+	tests := []struct {
+		name   string
+		opts   templates.Options
+		remote string
+		header string
+		want   string
+	}{
+		{"direct client, Posit header", templates.Options{TrustPositConnect: true}, "192.0.2.1:1234", posit, ""},
+		{"direct client, prefix header", templates.Options{TrustForwardedPrefix: true, BasePath: "/app"}, "192.0.2.1:1234", xfp, "/app"},
+		{"direct client over IPv6", templates.Options{TrustPositConnect: true}, "[2001:db8::1]:1234", posit, ""},
+		{"loopback proxy, Posit header", templates.Options{TrustPositConnect: true}, "127.0.0.1:1234", posit, evil},
+		{"loopback proxy over IPv6", templates.Options{TrustPositConnect: true}, "[::1]:1234", posit, evil},
+		{"loopback proxy, prefix header", templates.Options{TrustForwardedPrefix: true}, "127.0.0.1:1234", xfp, "/team"},
+		{"configured proxy", templates.Options{TrustPositConnect: true, TrustedProxies: office}, "10.1.2.3:1234", posit, evil},
+		{"loopback not configured", templates.Options{TrustPositConnect: true, TrustedProxies: office}, "127.0.0.1:1234", posit, ""},
+		{"all proxies trusted", templates.Options{TrustPositConnect: true, TrustAllProxies: true}, "192.0.2.1:1234", posit, evil},
+		{"Unix socket peer", templates.Options{TrustPositConnect: true}, "@", posit, ""},
+		{"header not asked for", templates.Options{TrustPositConnect: true}, "127.0.0.1:1234", xfp, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.StaticFS = static
+			tm, err := templates.New(fsys, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = tt.remote
+			value := evil
+			if tt.header == xfp {
+				value = "/team"
+			}
+			r.Header.Set(tt.header, value)
+			if got := tm.BaseURL(r); got != tt.want {
+				t.Errorf("BaseURL = %q, want %q", got, tt.want)
+			}
+			w := httptest.NewRecorder()
+			tm.Render(w, r, "p.html", nil)
+			if want := `<a href="` + tt.want + `/">home</a> <link href="` + tt.want + css + `">`; w.Body.String() != want {
+				t.Errorf("rendered %s, want %s", w.Body, want)
+			}
+		})
+	}
+}
+
+// TestVary checks that every response whose links depend on a request
+// header says so, so that a shared cache keeps one copy per base URL.
+func TestVary(t *testing.T) {
+	fsys := fstest.MapFS{
+		"p.html":     {Data: []byte(`<a href="{{url "/"}}">home</a>`)},
+		"error.html": {Data: []byte(`<a href="{{url "/"}}">{{.Data.Status}}</a>`)},
+	}
+	tests := []struct {
+		name string
+		opts templates.Options
+		want []string
+	}{
+		{"no header trusted", templates.Options{}, nil},
+		{"base path only", templates.Options{BasePath: "/app"}, nil},
+		{"Posit Connect", templates.Options{TrustPositConnect: true}, []string{"RStudio-Connect-App-Base-URL"}},
+		{"forwarded prefix", templates.Options{TrustForwardedPrefix: true}, []string{"X-Forwarded-Prefix"}},
+		{"both", templates.Options{TrustPositConnect: true, TrustForwardedPrefix: true}, []string{"RStudio-Connect-App-Base-URL", "X-Forwarded-Prefix"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plain := templates.Must(templates.New(fsys, tt.opts))
+			tt.opts.ErrorPage = "error.html"
+			withErrorPage := templates.Must(templates.New(fsys, tt.opts))
+			responses := map[string]func() *httptest.ResponseRecorder{
+				"Page, direct client": func() *httptest.ResponseRecorder { return get(plain.Page("p.html", nil), "/") },
+				"Page, proxy": func() *httptest.ResponseRecorder {
+					r := httptest.NewRequest(http.MethodGet, "/", nil)
+					r.RemoteAddr = "127.0.0.1:1234"
+					w := httptest.NewRecorder()
+					plain.Page("p.html", nil).ServeHTTP(w, r)
+					return w
+				},
+				"Render": func() *httptest.ResponseRecorder {
+					w := httptest.NewRecorder()
+					plain.Render(w, httptest.NewRequest(http.MethodGet, "/", nil), "p.html", nil)
+					return w
+				},
+				"error page": func() *httptest.ResponseRecorder {
+					w := httptest.NewRecorder()
+					withErrorPage.WriteError(w, httptest.NewRequest(http.MethodGet, "/", nil), stdapi.NewError(404, ""))
+					return w
+				},
+				"Vary": func() *httptest.ResponseRecorder {
+					w := httptest.NewRecorder()
+					plain.Vary(w.Header())
+					return w
+				},
+			}
+			for name, do := range responses {
+				if got := do().Header()["Vary"]; !slices.Equal(got, tt.want) {
+					t.Errorf("%s: Vary %q, want %q", name, got, tt.want)
+				}
+			}
+		})
+	}
+	// Vary keeps what a middleware already set, once.
+	tm := templates.Must(templates.New(fsys, templates.Options{TrustPositConnect: true}))
+	h := http.Header{"Vary": {"Accept-Encoding, rstudio-connect-app-base-url"}}
+	tm.Vary(h)
+	if got := h["Vary"]; !slices.Equal(got, []string{"Accept-Encoding, rstudio-connect-app-base-url"}) {
+		t.Errorf("Vary %q", got)
+	}
+	h = http.Header{"Vary": {"Accept-Encoding"}}
+	tm.Vary(h)
+	if got := h["Vary"]; !slices.Equal(got, []string{"Accept-Encoding", "RStudio-Connect-App-Base-URL"}) {
+		t.Errorf("Vary %q", got)
 	}
 }

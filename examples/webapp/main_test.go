@@ -49,26 +49,31 @@ func TestPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	const connect = "https://connect.example.com/content/42"
+	// Connect's proxy runs on the same host as the application and connects
+	// from loopback; anyone else is a direct client.
+	const proxy, direct = "127.0.0.1:40000", "192.0.2.1:1234"
 	tests := []struct {
-		name, path, baseURL string
-		status              int
-		body                string
+		name, path, peer, baseURL string
+		status                    int
+		body                      string
 	}{
-		{"home", "/", "", 200, home("")},
-		{"about, default name", "/about", "", 200, about("", "Posit")},
-		{"about with a name", "/about?name=Ada", "", 200, about("", "Ada")},
-		{"about escapes the name", "/about?name=%3Cscript%3Ealert(1)%3C/script%3E", "", 200, about("", "&lt;script&gt;alert(1)&lt;/script&gt;")},
-		{"home behind Posit Connect", "/", connect, 200, home(connect)},
-		{"about behind Posit Connect", "/about", connect, 200, about(connect, "Posit")},
-		{"base path behind a proxy", "/", "/content/42", 200, home("/content/42")},
-		{"a javascript: base URL is ignored", "/", "javascript:alert(1)", 200, home("")},
-		{"a protocol-relative base URL is ignored", "/about", "//evil.example", 200, about("", "Posit")},
-		{"a traversing base URL is ignored", "/", "/a/../b", 200, home("")},
-		{"unknown page", "/contact", "", 404, "404 page not found\n"},
+		{"home", "/", direct, "", 200, home("")},
+		{"about, default name", "/about", direct, "", 200, about("", "Posit")},
+		{"about with a name", "/about?name=Ada", direct, "", 200, about("", "Ada")},
+		{"about escapes the name", "/about?name=%3Cscript%3Ealert(1)%3C/script%3E", direct, "", 200, about("", "&lt;script&gt;alert(1)&lt;/script&gt;")},
+		{"home behind Posit Connect", "/", proxy, connect, 200, home(connect)},
+		{"about behind Posit Connect", "/about", proxy, connect, 200, about(connect, "Posit")},
+		{"base path behind a proxy", "/", proxy, "/content/42", 200, home("/content/42")},
+		{"a direct client's base URL is ignored", "/", direct, "https://evil.example", 200, home("")},
+		{"a javascript: base URL is ignored", "/", proxy, "javascript:alert(1)", 200, home("")},
+		{"a protocol-relative base URL is ignored", "/about", proxy, "//evil.example", 200, about("", "Posit")},
+		{"a traversing base URL is ignored", "/", proxy, "/a/../b", 200, home("")},
+		{"unknown page", "/contact", direct, "", 404, "404 page not found\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", tt.path, nil)
+			r.RemoteAddr = tt.peer
 			if tt.baseURL != "" {
 				r.Header.Set("RStudio-Connect-App-Base-URL", tt.baseURL)
 			}
@@ -79,6 +84,9 @@ func TestPages(t *testing.T) {
 			}
 			if tt.status == 200 && w.Header().Get("Content-Type") != "text/html; charset=utf-8" {
 				t.Errorf("Content-Type %q", w.Header().Get("Content-Type"))
+			}
+			if tt.status == 200 && w.Header().Get("Vary") != "RStudio-Connect-App-Base-URL" {
+				t.Errorf("Vary %q", w.Header().Get("Vary"))
 			}
 			if w.Body.String() != tt.body {
 				t.Errorf("body\n got %q\nwant %q", w.Body, tt.body)

@@ -22,7 +22,10 @@ type About struct {
 //
 // Links honour the RStudio-Connect-App-Base-URL header Posit Connect sends
 // with every request, so the home link works wherever Connect mounts the
-// application; a header that is not a clean URL or path is ignored.
+// application. Connect's proxy runs on the same host and connects from
+// loopback, which templates trusts by default: the header of any other
+// peer, and a header that is not a clean URL or path, is ignored, and the
+// pages answer with Vary: RStudio-Connect-App-Base-URL.
 func New() (http.Handler, error) {
 	pages, err := fs.Sub(files, "templates")
 	if err != nil {

@@ -3,17 +3,23 @@
 //
 //	go run ./docs/internal/docsserver -write zoo.json
 //	go run ./docs/internal/docsserver -addr 127.0.0.1:0 -assets e2e/node_modules
+//	go run ./docs/internal/docsserver -addr 127.0.0.1:0 -mirror e2e/node_modules
 //
-// When serving, it prints "listening on http://ADDR" once ready.
+// -mirror serves the directory as an npm mirror with jsDelivr's layout on a
+// second loopback port, another origin, and the pages load their assets
+// from it (docs.AssetsURL), as they do from the CDN by default. When
+// serving, it prints "listening on http://ADDR" once ready.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/stdapi/stdapi/docs"
 	"github.com/stdapi/stdapi/docs/internal/zoo"
@@ -22,6 +28,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8000", "listen address")
 	assets := flag.String("assets", "", "node_modules directory to serve the pages' assets from (default: the CDN)")
+	mirror := flag.String("mirror", "", "node_modules directory to serve as a CDN on another port, to load the pages' assets from")
 	write := flag.String("write", "", "write the OpenAPI document to this file and exit")
 	flag.Parse()
 
@@ -37,6 +44,13 @@ func main() {
 	if *assets != "" {
 		opts = append(opts, docs.AssetsFS(os.DirFS(*assets)))
 	}
+	if *mirror != "" {
+		base, err := serveMirror(os.DirFS(*mirror))
+		if err != nil {
+			log.Fatal(err)
+		}
+		opts = append(opts, docs.AssetsURL(base))
+	}
 	api.Mount(mux, append(opts, docs.RedirectRoot())...)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -44,4 +58,26 @@ func main() {
 	}
 	fmt.Printf("listening on http://%s\n", ln.Addr())
 	log.Fatal(http.Serve(ln, mux))
+}
+
+// serveMirror serves fsys, a node_modules tree, at /npm/PKG@VERSION/FILE on
+// a loopback port of its own, with the CORS header that the pages'
+// crossorigin="anonymous" asset tags need, and returns its base URL.
+func serveMirror(fsys fs.FS) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		spec, file, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/npm/"), "/")
+		at := strings.LastIndexByte(spec, '@')
+		if !ok || at <= 0 {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		http.ServeFileFS(w, r, fsys, spec[:at]+"/"+file)
+	})
+	go http.Serve(ln, h)
+	return "http://" + ln.Addr().String() + "/npm/", nil
 }
