@@ -24,6 +24,11 @@
 //	               the CDN (default: the CDN)
 //	-database-url  not supported here: the command exits with status 2 and
 //	               tells to run tasks/river's showcase command instead
+//	-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout
+//	               bounds on a connection: sending the headers (default
+//	               5s), sending the whole request (30s), handling it and
+//	               writing the response (30s), waiting idle for the next
+//	               request (2m); the chat's WebSockets are not bounded
 //
 // Environment:
 //

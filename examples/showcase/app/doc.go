@@ -44,10 +44,15 @@
 //     workers; jobs waiting are lost when the process stops). A tasks/river
 //     Backend stores them in PostgreSQL: they survive restarts and run on
 //     whichever instance fetches them.
+//   - Config.Timeouts: the defaults of the server's timeouts, 5s for a
+//     request's headers, 30s for the whole request, 30s to handle it and
+//     write the response, 120s idle between requests.
 //
 // Flags.Register defines the flags -addr (default DefaultAddr,
-// 127.0.0.1:8000) and -docs-assets (default "", the CDN); Flags.Config
-// reads SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY from the environment.
+// 127.0.0.1:8000), -docs-assets (default "", the CDN) and the timeouts
+// (-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout);
+// Flags.Config reads SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY from the
+// environment.
 //
 // Everything but the queue with a durable Backend lives in the process:
 // the items, the users and the outbox that the jobs write to. With several

@@ -11,7 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stdapi/stdapi/examples/internal/serve"
 	"github.com/stdapi/stdapi/internal/leakcheck"
 	"github.com/stdapi/stdapi/internal/logtest"
 )
@@ -140,10 +142,13 @@ func TestFlags(t *testing.T) {
 		addr       string
 		jwt, key   string
 		withAssets bool
+		timeouts   serve.Timeouts
 	}{
-		{"defaults", nil, nil, "127.0.0.1:8000", "", "", false},
-		{"flags and environment", []string{"-addr", ":9000", "-docs-assets", "node_modules"},
-			map[string]string{"SHOWCASE_JWT_SECRET": "s3cret", "SHOWCASE_API_KEY": "k3y"}, ":9000", "s3cret", "k3y", true},
+		{"defaults", nil, nil, "127.0.0.1:8000", "", "", false, serve.Timeouts{ReadHeader: 5 * time.Second, Read: 30 * time.Second, Write: 30 * time.Second, Idle: 2 * time.Minute}},
+		{"flags and environment", []string{"-addr", ":9000", "-docs-assets", "node_modules",
+			"-read-header-timeout", "1s", "-read-timeout", "2s", "-write-timeout", "3s", "-idle-timeout", "4s"},
+			map[string]string{"SHOWCASE_JWT_SECRET": "s3cret", "SHOWCASE_API_KEY": "k3y"}, ":9000", "s3cret", "k3y", true,
+			serve.Timeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 3 * time.Second, Idle: 4 * time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +161,7 @@ func TestFlags(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := f.Config()
-			if f.Addr != tt.addr || cfg.JWTSecret != tt.jwt || cfg.APIKey != tt.key || (cfg.DocsAssets != nil) != tt.withAssets || cfg.Backend != nil {
+			if f.Addr != tt.addr || cfg.JWTSecret != tt.jwt || cfg.APIKey != tt.key || (cfg.DocsAssets != nil) != tt.withAssets || cfg.Backend != nil || cfg.Timeouts != tt.timeouts {
 				t.Errorf("addr %q, config %+v", f.Addr, cfg)
 			}
 		})
