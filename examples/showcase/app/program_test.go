@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stdapi/stdapi/examples/internal/serve"
 	"github.com/stdapi/stdapi/internal/leakcheck"
 	"github.com/stdapi/stdapi/internal/logtest"
@@ -165,5 +166,40 @@ func TestFlags(t *testing.T) {
 				t.Errorf("addr %q, config %+v", f.Addr, cfg)
 			}
 		})
+	}
+}
+
+// The chat's WebSocket outlives the server's read, write and idle
+// timeouts, which close a plain connection idle that long.
+func TestChatOutlivesTimeouts(t *testing.T) {
+	defer leakcheck.Check(t)()
+	short := serve.Timeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond,
+		Write: 300 * time.Millisecond, Idle: 300 * time.Millisecond}
+	base, _, stop := runProgram(t, Config{APIKey: apiKey, Timeouts: short})
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws?name=zed", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second)) // a failure guard
+	if _, msg, err := c.ReadMessage(); err != nil || string(msg) != `{"from":"","text":"zed joined"}` {
+		t.Fatalf("join: %s %v", msg, err)
+	}
+	time.Sleep(3 * short.Read)
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"text":"still here"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, msg, err := c.ReadMessage(); err != nil || string(msg) != `{"from":"zed","text":"still here"}` {
+		t.Fatalf("after the timeouts: %s %v", msg, err)
+	}
+	c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+	for {
+		if _, _, err := c.ReadMessage(); err != nil {
+			break
+		}
+	}
+	c.Close() // the server waits for the client to close the TCP connection
+	if err := stop(); err != nil {
+		t.Fatalf("Run: %v", err)
 	}
 }
