@@ -25,7 +25,7 @@
 //	POST   /items, PUT/DELETE /items/{id}  (scope items:write), validated: 422 on bad input
 //	POST   /send-notification/{email}   a background task, run after the response
 //	POST   /reports                     a queued job with retries (scope items:read)
-//	GET    /outbox                      the mails sent by both (HTTP Basic, alice / wonderland)
+//	GET    /outbox                      the newest 100 mails sent by both (HTTP Basic, alice / wonderland)
 //	GET    /stats                       counters (API key in X-API-Key)
 //	GET    /chat, /ws                   the chat page and its WebSocket
 //	GET    /.well-known/jwks.json       the public key of the tokens
@@ -58,6 +58,14 @@
 // the items, the users and the outbox that the jobs write to. With several
 // instances on one database, a job's mail shows in the GET /outbox of the
 // instance that ran it, and its report counts that instance's items.
+//
+// # Security
+//
+//   - The outbox is bounded: POST /send-notification/{email} needs no
+//     credentials, so the Outbox keeps the newest DefaultOutboxCapacity
+//     (100) mails and drops the oldest; GET /stats counts the dropped
+//     ones. Dropping, rather than answering 429 or 503 when full, keeps the
+//     endpoint working, since nothing else empties the outbox.
 //
 // # Shutdown
 //
