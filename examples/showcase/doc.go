@@ -36,7 +36,8 @@
 //	                     survive a restart and are shared by instances
 //	                     (default: a new ES256 key at every start)
 //	SHOWCASE_API_KEY     the key of GET /stats, sent as X-API-Key (default:
-//	                     a random key, logged at start-up)
+//	                     a random key, printed once to stderr at
+//	                     start-up; the log shows only its fingerprint)
 //
 // SIGINT or SIGTERM stops the server gracefully: WebSockets are closed
 // with 1001, requests in flight finish, background tasks and queued jobs

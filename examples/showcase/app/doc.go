@@ -36,8 +36,8 @@
 //   - Config.JWTSecret: "", a new ES256 key at every New; an HS256 secret
 //     of at least 32 bytes makes tokens survive restarts and work on every
 //     instance.
-//   - Config.APIKey: required by New; Run generates and logs one when it
-//     is empty.
+//   - Config.APIKey: required by New; Run generates one when it is empty
+//     and prints it once to stderr (not to the log).
 //   - Config.DocsAssets: nil, the docs pages load Swagger UI and ReDoc from
 //     the CDN.
 //   - Config.Backend: nil, the queue of POST /reports is in memory (two
@@ -66,6 +66,12 @@
 //     (100) mails and drops the oldest; GET /stats counts the dropped
 //     ones. Dropping, rather than answering 429 or 503 when full, keeps the
 //     endpoint working, since nothing else empties the outbox.
+//   - A generated API key is printed once to stderr, outside the
+//     structured log, which shows only its fingerprint (sha256:, 8 bytes
+//     in hex): logs are kept and read by more people than the key's owner.
+//   - Run bounds every connection with Config.Timeouts (see
+//     Config.Timeouts): slow senders and clients that never read are
+//     disconnected; the chat's WebSockets are not bounded by them.
 //
 // # Shutdown
 //

@@ -3,6 +3,8 @@ package app
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"io"
 	"net"
@@ -19,26 +21,41 @@ import (
 	"github.com/stdapi/stdapi/internal/logtest"
 )
 
-// runProgram starts Run on a free port with stdout and the default logger
-// captured, and returns the base URL, the log, and a function that stops
-// Run and returns its error.
+// runProgram starts Run on a free port with stdout, stderr and the default
+// logger captured, and returns the base URL, the log, and a function that
+// stops Run and returns its error.
 func runProgram(t *testing.T, cfg Config) (base string, log *logtest.Buffer, stop func() error) {
+	base, _, log, stop = runProgramStderr(t, cfg)
+	return base, log, stop
+}
+
+// runProgramStderr is runProgram that also returns what Run printed to
+// stderr before listening.
+func runProgramStderr(t *testing.T, cfg Config) (base, stderr string, log *logtest.Buffer, stop func() error) {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout := os.Stdout
-	os.Stdout = w
+	er, ew, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderrFile := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = w, ew
 	log = logtest.Capture(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, "127.0.0.1:0", cfg) }()
 	line, err := bufio.NewReader(r).ReadString('\n')
-	os.Stdout = stdout
+	os.Stdout, os.Stderr = stdout, stderrFile
 	w.Close()
 	r.Close()
+	ew.Close()
+	printed, _ := io.ReadAll(er) // written before the listening line
+	er.Close()
+	stderr = string(printed)
 	if err != nil {
 		cancel()
 		t.Fatalf("reading Run's stdout: %v (Run: %v)", err, <-done)
@@ -48,7 +65,7 @@ func runProgram(t *testing.T, cfg Config) (base string, log *logtest.Buffer, sto
 		cancel()
 		t.Fatalf("Run printed %q, want listening on URL", line)
 	}
-	return base, log, func() error {
+	return base, stderr, log, func() error {
 		cancel()
 		return <-done
 	}
@@ -68,10 +85,13 @@ func getStats(t *testing.T, base, key string) int {
 }
 
 // Run serves on the address it prints, with the API key given or the one
-// it logs, and returns nil after a clean shutdown.
+// it generates. A generated key is printed once on stderr for whoever
+// started the program, and never written to the structured log, which
+// only shows its fingerprint.
 func TestRun(t *testing.T) {
 	defer leakcheck.Check(t)()
-	keyLine := regexp.MustCompile(`msg="generated the API key of GET /stats \(set SHOWCASE_API_KEY to choose it\)" X-API-Key=(\S+)`)
+	keyLine := regexp.MustCompile(`^API key of GET /stats \(X-API-Key\), generated as SHOWCASE_API_KEY is not set: (\S+)\n$`)
+	logLine := regexp.MustCompile(`msg="generated the API key of GET /stats, printed on stderr, not logged \(set SHOWCASE_API_KEY to choose it\)" fingerprint=sha256:([0-9a-f]{16})\n`)
 	tests := []struct {
 		name      string
 		key       string // "" to have one generated
@@ -82,14 +102,20 @@ func TestRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base, log, stop := runProgram(t, Config{APIKey: tt.key})
+			base, stderr, log, stop := runProgramStderr(t, Config{APIKey: tt.key})
 			key := tt.key
-			m := keyLine.FindStringSubmatch(log.String())
+			m := keyLine.FindStringSubmatch(stderr)
 			if tt.generated != (m != nil) {
-				t.Fatalf("generated key logged: %v, want %v; log:\n%s", m != nil, tt.generated, log)
+				t.Fatalf("generated key printed: %v, want %v; stderr %q, log:\n%s", m != nil, tt.generated, stderr, log)
 			}
 			if m != nil {
 				key = m[1]
+				sum := sha256.Sum256([]byte(key))
+				if f := logLine.FindStringSubmatch(log.String()); f == nil || f[1] != hex.EncodeToString(sum[:8]) {
+					t.Errorf("the log does not show the key's fingerprint %x:\n%s", sum[:8], log)
+				}
+			} else if stderr != "" {
+				t.Errorf("stderr %q, want nothing", stderr)
 			}
 			if got := getStats(t, base, key); got != 200 {
 				t.Errorf("GET /stats with the key: %d", got)
@@ -102,6 +128,9 @@ func TestRun(t *testing.T) {
 			}
 			if !strings.Contains(log.String(), "msg=stopped") {
 				t.Errorf("no clean stop logged:\n%s", log)
+			}
+			if strings.Contains(log.String(), key) {
+				t.Errorf("the API key %q is in the log:\n%s", key, log)
 			}
 		})
 	}
