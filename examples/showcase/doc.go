@@ -24,6 +24,11 @@
 //	               the CDN (default: the CDN)
 //	-database-url  not supported here: the command exits with status 2 and
 //	               tells to run tasks/river's showcase command instead
+//	-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout
+//	               bounds on a connection: sending the headers (default
+//	               5s), sending the whole request (30s), handling it and
+//	               writing the response (30s), waiting idle for the next
+//	               request (2m); the chat's WebSockets are not bounded
 //
 // Environment:
 //
@@ -31,7 +36,8 @@
 //	                     survive a restart and are shared by instances
 //	                     (default: a new ES256 key at every start)
 //	SHOWCASE_API_KEY     the key of GET /stats, sent as X-API-Key (default:
-//	                     a random key, logged at start-up)
+//	                     a random key, printed once to stderr at
+//	                     start-up; the log shows only its fingerprint)
 //
 // SIGINT or SIGTERM stops the server gracefully: WebSockets are closed
 // with 1001, requests in flight finish, background tasks and queued jobs

@@ -24,5 +24,5 @@ func main() {
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
-	serve.Main(*addr, New(cfg), serve.Hooks{})
+	serve.Main(*addr, New(cfg), serve.Options{})
 }

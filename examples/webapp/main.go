@@ -14,5 +14,5 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	serve.Main(*addr, h, serve.Hooks{})
+	serve.Main(*addr, h, serve.Options{})
 }

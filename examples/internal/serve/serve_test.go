@@ -37,13 +37,13 @@ func TestServeGracefulShutdown(t *testing.T) {
 		mu.Unlock()
 	}
 	closed := make(chan struct{})
-	hooks := Hooks{
+	opts := Options{
 		CloseConns: func() { record("close conns"); close(closed) },
 		Drain:      func(context.Context) error { record("drain"); return nil },
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, h, hooks) }()
+	go func() { done <- Serve(ctx, ln, h, opts) }()
 
 	type result struct {
 		body string
@@ -81,7 +81,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 }
 
 func TestRunBadAddress(t *testing.T) {
-	if err := Run(t.Context(), "127.0.0.1:-1", http.NotFoundHandler(), Hooks{}); err == nil {
+	if err := Run(t.Context(), "127.0.0.1:-1", http.NotFoundHandler(), Options{}); err == nil {
 		t.Fatal("Run accepted an invalid address")
 	}
 }

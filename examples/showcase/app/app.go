@@ -9,6 +9,7 @@ import (
 
 	"github.com/stdapi/stdapi/deps"
 	"github.com/stdapi/stdapi/docs"
+	"github.com/stdapi/stdapi/examples/internal/serve"
 	"github.com/stdapi/stdapi/tasks"
 	"github.com/stdapi/stdapi/templates"
 	"github.com/stdapi/stdapi/ws"
@@ -34,6 +35,11 @@ type Config struct {
 	// is built on, such as a connection pool, stays the caller's to close
 	// after Drain. Default: nil, an in-memory queue with two workers.
 	Backend tasks.Backend
+	// Timeouts bound the connections of the server that Run starts (New
+	// does not use them). Default: 5s for the headers, 30s for the whole
+	// request, 30s to handle it and write the response, 120s idle; the
+	// chat's WebSockets are not bounded by them.
+	Timeouts serve.Timeouts
 }
 
 // App is the showcase service: an http.Handler and what it runs besides

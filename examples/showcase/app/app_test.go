@@ -189,7 +189,7 @@ func TestSecurity(t *testing.T) {
 		{"stats with a wrong key", request{path: "/stats", header: http.Header{"X-Api-Key": {"nope"}}}, 401, `APIKey`, invalidCreds},
 		{"stats with the key in the query", request{path: "/stats?api_key=" + apiKey}, 401, `APIKey`, notAuthenticated},
 		{"stats", request{path: "/stats", header: http.Header{"X-Api-Key": {apiKey}}}, 200, "",
-			`{"items":0,"mails":0,"jobs":{"enqueued":0,"queued":0,"running":0,"succeeded":0,"failed":0,"retried":0},"open_sessions":1,"chatters":0}`},
+			`{"items":0,"mails":0,"mails_dropped":0,"jobs":{"enqueued":0,"queued":0,"running":0,"succeeded":0,"failed":0,"retried":0},"open_sessions":1,"chatters":0}`},
 		{"outbox without credentials", request{path: "/outbox"}, 401, `Basic realm="showcase"`, notAuthenticated},
 		{"outbox with a wrong password", request{path: "/outbox", header: basic("alice", "nope")}, 401, `Basic realm="showcase"`, invalidCreds},
 		{"outbox with an unknown user", request{path: "/outbox", header: basic("bob", "wonderland")}, 401, `Basic realm="showcase"`, invalidCreds},

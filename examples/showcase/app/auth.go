@@ -102,7 +102,7 @@ func newAuth(cfg Config) (*auth, error) {
 	if err := keys.Add(security.HashKey(cfg.APIKey), "stats-reader"); err != nil {
 		return nil, err
 	}
-	a.apiKey = &security.APIKey{Verify: keys.Verify, Description: "The key the server logs at start-up (or SHOWCASE_API_KEY)."}
+	a.apiKey = &security.APIKey{Verify: keys.Verify, Description: "The key the server prints at start-up (or SHOWCASE_API_KEY)."}
 	return a, nil
 }
 

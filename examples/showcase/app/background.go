@@ -4,44 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 
 	"github.com/stdapi/stdapi/bind"
 	"github.com/stdapi/stdapi/docs"
 	"github.com/stdapi/stdapi/security"
 	"github.com/stdapi/stdapi/tasks"
 )
-
-// Mail is a message sent by the fake mailer.
-type Mail struct {
-	To      string `json:"to" example:"bob@example.com"`
-	Subject string `json:"subject" example:"Notification"`
-	Body    string `json:"body" example:"some notification"`
-}
-
-// Outbox is a fake mailer: it keeps what it sends.
-type Outbox struct {
-	mu    sync.Mutex
-	mails []Mail
-}
-
-// Send "sends" m.
-func (o *Outbox) Send(ctx context.Context, m Mail) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.mails = append(o.mails, m)
-	return nil
-}
-
-// Mails returns the messages sent so far, oldest first.
-func (o *Outbox) Mails() []Mail {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]Mail{}, o.mails...)
-}
 
 // Notify is the input of POST /send-notification/{email}.
 type Notify struct {
@@ -68,7 +36,8 @@ type Message struct {
 // Stats is the answer of GET /stats.
 type Stats struct {
 	Items    int         `json:"items"`
-	Mails    int         `json:"mails"`
+	Mails    int         `json:"mails" doc:"The mails the outbox holds: at most its capacity, the newest"`
+	Dropped  int         `json:"mails_dropped" doc:"The mails dropped from a full outbox, oldest first"`
 	Jobs     tasks.Stats `json:"jobs"`
 	Sessions int         `json:"open_sessions"`
 	Chatters int         `json:"chatters"`
@@ -99,7 +68,8 @@ func (a *App) backgroundRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 		}, tasks.Name("notification"))
 		return Message{Message: "Notification sent in the background"}, err
 	}), docs.Summary("Send a notification, after the response"), docs.Tags("background"),
-		docs.Description("FastAPI's BackgroundTasks example: the mail is sent once the response is out. See it in GET /outbox."))
+		docs.Description("FastAPI's BackgroundTasks example: the mail is sent once the response is out. See it in GET /outbox, "+
+			"which keeps the newest 100 mails: this endpoint needs no credentials, so the outbox it fills is bounded."))
 
 	api.Handle(mux, "POST /reports", security.Require(auth.oauth2, "items:read")(bind.Handler(
 		func(ctx context.Context, in *ReportRequest) (Message, error) {
@@ -122,7 +92,7 @@ func (a *App) backgroundRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 			}
 			n, err := s.Count(ctx)
 			return Stats{
-				Items: n, Mails: len(a.outbox.Mails()), Jobs: a.queue.Stats(),
+				Items: n, Mails: len(a.outbox.Mails()), Dropped: a.outbox.Dropped(), Jobs: a.queue.Stats(),
 				Sessions: a.db.OpenSessions(), Chatters: a.hub.Count(chatRoom),
 			}, err
 		})),

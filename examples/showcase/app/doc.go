@@ -25,7 +25,7 @@
 //	POST   /items, PUT/DELETE /items/{id}  (scope items:write), validated: 422 on bad input
 //	POST   /send-notification/{email}   a background task, run after the response
 //	POST   /reports                     a queued job with retries (scope items:read)
-//	GET    /outbox                      the mails sent by both (HTTP Basic, alice / wonderland)
+//	GET    /outbox                      the newest 100 mails sent by both (HTTP Basic, alice / wonderland)
 //	GET    /stats                       counters (API key in X-API-Key)
 //	GET    /chat, /ws                   the chat page and its WebSocket
 //	GET    /.well-known/jwks.json       the public key of the tokens
@@ -36,23 +36,42 @@
 //   - Config.JWTSecret: "", a new ES256 key at every New; an HS256 secret
 //     of at least 32 bytes makes tokens survive restarts and work on every
 //     instance.
-//   - Config.APIKey: required by New; Run generates and logs one when it
-//     is empty.
+//   - Config.APIKey: required by New; Run generates one when it is empty
+//     and prints it once to stderr (not to the log).
 //   - Config.DocsAssets: nil, the docs pages load Swagger UI and ReDoc from
 //     the CDN.
 //   - Config.Backend: nil, the queue of POST /reports is in memory (two
 //     workers; jobs waiting are lost when the process stops). A tasks/river
 //     Backend stores them in PostgreSQL: they survive restarts and run on
 //     whichever instance fetches them.
+//   - Config.Timeouts: the defaults of the server's timeouts, 5s for a
+//     request's headers, 30s for the whole request, 30s to handle it and
+//     write the response, 120s idle between requests.
 //
 // Flags.Register defines the flags -addr (default DefaultAddr,
-// 127.0.0.1:8000) and -docs-assets (default "", the CDN); Flags.Config
-// reads SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY from the environment.
+// 127.0.0.1:8000), -docs-assets (default "", the CDN) and the timeouts
+// (-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout);
+// Flags.Config reads SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY from the
+// environment.
 //
 // Everything but the queue with a durable Backend lives in the process:
 // the items, the users and the outbox that the jobs write to. With several
 // instances on one database, a job's mail shows in the GET /outbox of the
 // instance that ran it, and its report counts that instance's items.
+//
+// # Security
+//
+//   - The outbox is bounded: POST /send-notification/{email} needs no
+//     credentials, so the Outbox keeps the newest DefaultOutboxCapacity
+//     (100) mails and drops the oldest; GET /stats counts the dropped
+//     ones. Dropping, rather than answering 429 or 503 when full, keeps the
+//     endpoint working, since nothing else empties the outbox.
+//   - A generated API key is printed once to stderr, outside the
+//     structured log, which shows only its fingerprint (sha256:, 8 bytes
+//     in hex): logs are kept and read by more people than the key's owner.
+//   - Run bounds every connection with Config.Timeouts (see
+//     Config.Timeouts): slow senders and clients that never read are
+//     disconnected; the chat's WebSockets are not bounded by them.
 //
 // # Shutdown
 //

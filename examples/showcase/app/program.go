@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -28,12 +30,18 @@ type Flags struct {
 	// redoc, flag -docs-assets. Default: "", the docs pages load their
 	// scripts from the CDN.
 	DocsAssets string
+	// Timeouts bound the server's connections, flags -read-header-timeout,
+	// -read-timeout, -write-timeout and -idle-timeout. Default: 5s, 30s,
+	// 30s and 120s.
+	Timeouts serve.Timeouts
 }
 
-// Register defines -addr and -docs-assets on fs, storing into f.
+// Register defines -addr, -docs-assets and the timeout flags on fs,
+// storing into f.
 func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Addr, "addr", DefaultAddr, "listen address")
 	fs.StringVar(&f.DocsAssets, "docs-assets", "", "node_modules directory with swagger-ui-dist and redoc (default: load them from the CDN)")
+	f.Timeouts.Register(fs)
 }
 
 // Config returns the showcase's configuration from the flags and the
@@ -43,6 +51,7 @@ func (f *Flags) Config() Config {
 	cfg := Config{
 		JWTSecret: os.Getenv("SHOWCASE_JWT_SECRET"),
 		APIKey:    os.Getenv("SHOWCASE_API_KEY"),
+		Timeouts:  f.Timeouts,
 	}
 	if f.DocsAssets != "" {
 		cfg.DocsAssets = os.DirFS(f.DocsAssets)
@@ -55,8 +64,10 @@ func (f *Flags) Config() Config {
 // flight finish, then Drain waits for background tasks, queued jobs (and
 // shuts the queue and its Backend down) and database sessions, all within
 // 15 seconds. Once listening it prints "listening on http://ADDR" to
-// stdout, which scripts starting it on port 0 read. When cfg.APIKey is
-// empty, Run generates one and logs it. Requests are logged with log/slog.
+// stdout, which scripts starting it on port 0 read. Its connections are
+// bounded by cfg.Timeouts. When cfg.APIKey is empty, Run generates one and
+// prints it once to stderr; the log shows only its fingerprint. Requests
+// are logged with log/slog.
 //
 // Run returns nil after a clean shutdown, the error of listening or of New
 // (before anything was started), or what did not finish in time.
@@ -76,10 +87,21 @@ func Run(ctx context.Context, addr string, cfg Config) error {
 		return err
 	}
 	if generated {
-		slog.Info("generated the API key of GET /stats (set SHOWCASE_API_KEY to choose it)", "X-API-Key", cfg.APIKey)
+		announceKey(cfg.APIKey)
 	}
 	fmt.Printf("listening on http://%s\n", ln.Addr())
-	return serve.Serve(ctx, ln, a, serve.Hooks{CloseConns: a.CloseConns, Drain: a.Drain})
+	return serve.Serve(ctx, ln, a, serve.Options{Timeouts: cfg.Timeouts, CloseConns: a.CloseConns, Drain: a.Drain})
+}
+
+// announceKey prints a generated API key once to stderr, for whoever
+// started the program, and logs only its fingerprint (the first 8 bytes of
+// its SHA-256, in hex): a structured log is kept, shipped and searched, and
+// a key in it would be readable by all who read the logs.
+func announceKey(key string) {
+	fmt.Fprintf(os.Stderr, "API key of GET /stats (X-API-Key), generated as SHOWCASE_API_KEY is not set: %s\n", key)
+	sum := sha256.Sum256([]byte(key))
+	slog.Info("generated the API key of GET /stats, printed on stderr, not logged (set SHOWCASE_API_KEY to choose it)",
+		"fingerprint", "sha256:"+hex.EncodeToString(sum[:8]))
 }
 
 // Main is the end of a showcase program's main function: it makes a text

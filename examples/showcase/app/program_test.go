@@ -3,6 +3,8 @@ package app
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"io"
 	"net"
@@ -11,31 +13,49 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gorilla/websocket"
+	"github.com/stdapi/stdapi/examples/internal/serve"
 	"github.com/stdapi/stdapi/internal/leakcheck"
 	"github.com/stdapi/stdapi/internal/logtest"
 )
 
-// runProgram starts Run on a free port with stdout and the default logger
-// captured, and returns the base URL, the log, and a function that stops
-// Run and returns its error.
+// runProgram starts Run on a free port with stdout, stderr and the default
+// logger captured, and returns the base URL, the log, and a function that
+// stops Run and returns its error.
 func runProgram(t *testing.T, cfg Config) (base string, log *logtest.Buffer, stop func() error) {
+	base, _, log, stop = runProgramStderr(t, cfg)
+	return base, log, stop
+}
+
+// runProgramStderr is runProgram that also returns what Run printed to
+// stderr before listening.
+func runProgramStderr(t *testing.T, cfg Config) (base, stderr string, log *logtest.Buffer, stop func() error) {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout := os.Stdout
-	os.Stdout = w
+	er, ew, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderrFile := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = w, ew
 	log = logtest.Capture(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, "127.0.0.1:0", cfg) }()
 	line, err := bufio.NewReader(r).ReadString('\n')
-	os.Stdout = stdout
+	os.Stdout, os.Stderr = stdout, stderrFile
 	w.Close()
 	r.Close()
+	ew.Close()
+	printed, _ := io.ReadAll(er) // written before the listening line
+	er.Close()
+	stderr = string(printed)
 	if err != nil {
 		cancel()
 		t.Fatalf("reading Run's stdout: %v (Run: %v)", err, <-done)
@@ -45,7 +65,7 @@ func runProgram(t *testing.T, cfg Config) (base string, log *logtest.Buffer, sto
 		cancel()
 		t.Fatalf("Run printed %q, want listening on URL", line)
 	}
-	return base, log, func() error {
+	return base, stderr, log, func() error {
 		cancel()
 		return <-done
 	}
@@ -65,10 +85,13 @@ func getStats(t *testing.T, base, key string) int {
 }
 
 // Run serves on the address it prints, with the API key given or the one
-// it logs, and returns nil after a clean shutdown.
+// it generates. A generated key is printed once on stderr for whoever
+// started the program, and never written to the structured log, which
+// only shows its fingerprint.
 func TestRun(t *testing.T) {
 	defer leakcheck.Check(t)()
-	keyLine := regexp.MustCompile(`msg="generated the API key of GET /stats \(set SHOWCASE_API_KEY to choose it\)" X-API-Key=(\S+)`)
+	keyLine := regexp.MustCompile(`^API key of GET /stats \(X-API-Key\), generated as SHOWCASE_API_KEY is not set: (\S+)\n$`)
+	logLine := regexp.MustCompile(`msg="generated the API key of GET /stats, printed on stderr, not logged \(set SHOWCASE_API_KEY to choose it\)" fingerprint=sha256:([0-9a-f]{16})\n`)
 	tests := []struct {
 		name      string
 		key       string // "" to have one generated
@@ -79,14 +102,20 @@ func TestRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base, log, stop := runProgram(t, Config{APIKey: tt.key})
+			base, stderr, log, stop := runProgramStderr(t, Config{APIKey: tt.key})
 			key := tt.key
-			m := keyLine.FindStringSubmatch(log.String())
+			m := keyLine.FindStringSubmatch(stderr)
 			if tt.generated != (m != nil) {
-				t.Fatalf("generated key logged: %v, want %v; log:\n%s", m != nil, tt.generated, log)
+				t.Fatalf("generated key printed: %v, want %v; stderr %q, log:\n%s", m != nil, tt.generated, stderr, log)
 			}
 			if m != nil {
 				key = m[1]
+				sum := sha256.Sum256([]byte(key))
+				if f := logLine.FindStringSubmatch(log.String()); f == nil || f[1] != hex.EncodeToString(sum[:8]) {
+					t.Errorf("the log does not show the key's fingerprint %x:\n%s", sum[:8], log)
+				}
+			} else if stderr != "" {
+				t.Errorf("stderr %q, want nothing", stderr)
 			}
 			if got := getStats(t, base, key); got != 200 {
 				t.Errorf("GET /stats with the key: %d", got)
@@ -99,6 +128,9 @@ func TestRun(t *testing.T) {
 			}
 			if !strings.Contains(log.String(), "msg=stopped") {
 				t.Errorf("no clean stop logged:\n%s", log)
+			}
+			if strings.Contains(log.String(), key) {
+				t.Errorf("the API key %q is in the log:\n%s", key, log)
 			}
 		})
 	}
@@ -140,10 +172,13 @@ func TestFlags(t *testing.T) {
 		addr       string
 		jwt, key   string
 		withAssets bool
+		timeouts   serve.Timeouts
 	}{
-		{"defaults", nil, nil, "127.0.0.1:8000", "", "", false},
-		{"flags and environment", []string{"-addr", ":9000", "-docs-assets", "node_modules"},
-			map[string]string{"SHOWCASE_JWT_SECRET": "s3cret", "SHOWCASE_API_KEY": "k3y"}, ":9000", "s3cret", "k3y", true},
+		{"defaults", nil, nil, "127.0.0.1:8000", "", "", false, serve.Timeouts{ReadHeader: 5 * time.Second, Read: 30 * time.Second, Write: 30 * time.Second, Idle: 2 * time.Minute}},
+		{"flags and environment", []string{"-addr", ":9000", "-docs-assets", "node_modules",
+			"-read-header-timeout", "1s", "-read-timeout", "2s", "-write-timeout", "3s", "-idle-timeout", "4s"},
+			map[string]string{"SHOWCASE_JWT_SECRET": "s3cret", "SHOWCASE_API_KEY": "k3y"}, ":9000", "s3cret", "k3y", true,
+			serve.Timeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 3 * time.Second, Idle: 4 * time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,9 +191,44 @@ func TestFlags(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := f.Config()
-			if f.Addr != tt.addr || cfg.JWTSecret != tt.jwt || cfg.APIKey != tt.key || (cfg.DocsAssets != nil) != tt.withAssets || cfg.Backend != nil {
+			if f.Addr != tt.addr || cfg.JWTSecret != tt.jwt || cfg.APIKey != tt.key || (cfg.DocsAssets != nil) != tt.withAssets || cfg.Backend != nil || cfg.Timeouts != tt.timeouts {
 				t.Errorf("addr %q, config %+v", f.Addr, cfg)
 			}
 		})
+	}
+}
+
+// The chat's WebSocket outlives the server's read, write and idle
+// timeouts, which close a plain connection idle that long.
+func TestChatOutlivesTimeouts(t *testing.T) {
+	defer leakcheck.Check(t)()
+	short := serve.Timeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond,
+		Write: 300 * time.Millisecond, Idle: 300 * time.Millisecond}
+	base, _, stop := runProgram(t, Config{APIKey: apiKey, Timeouts: short})
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws?name=zed", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second)) // a failure guard
+	if _, msg, err := c.ReadMessage(); err != nil || string(msg) != `{"from":"","text":"zed joined"}` {
+		t.Fatalf("join: %s %v", msg, err)
+	}
+	time.Sleep(3 * short.Read)
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"text":"still here"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, msg, err := c.ReadMessage(); err != nil || string(msg) != `{"from":"zed","text":"still here"}` {
+		t.Fatalf("after the timeouts: %s %v", msg, err)
+	}
+	c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+	for {
+		if _, _, err := c.ReadMessage(); err != nil {
+			break
+		}
+	}
+	c.Close() // the server waits for the client to close the TCP connection
+	if err := stop(); err != nil {
+		t.Fatalf("Run: %v", err)
 	}
 }

@@ -29,7 +29,7 @@ func TestShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- serve.Serve(ctx, ln, app, serve.Hooks{CloseConns: app.CloseConns, Drain: app.Drain}) }()
+	go func() { done <- serve.Serve(ctx, ln, app, serve.Options{CloseConns: app.CloseConns, Drain: app.Drain}) }()
 
 	base := "http://" + ln.Addr().String()
 	res, err := http.Post(base+"/send-notification/carol@example.com", "", nil)
