@@ -79,7 +79,9 @@
 //
 // Hasher hashes with argon2id (OWASP defaults m=19456 KiB, t=2, p=1) in PHC
 // format and verifies argon2id and bcrypt ($2a$, $2b$, $2y$; $2x$ is
-// refused, as are passwords over 72 bytes, which bcrypt would truncate). At
+// refused). A password over 72 bytes, which bcrypt would truncate, never
+// matches a bcrypt hash: it is a plain mismatch (401, not a 500 that would
+// tell which users have bcrypt hashes) and costs a full comparison. At
 // most MaxConcurrent (default GOMAXPROCS) hashes run at once; waiting
 // callers give up when their context ends. NeedsRehash tells when a stored
 // hash should be replaced after a successful login. Verify with an empty
