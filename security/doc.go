@@ -73,7 +73,11 @@
 // (including "none" and HS256 signed with an RSA public key), unknown kids,
 // bad signatures, malformed tokens, tokens over MaxTokenBytes (default 8
 // KiB), expired or not yet valid tokens (exp is required; Leeway default
-// 0), and wrong iss or aud when VerifierOptions sets them.
+// 0), and wrong iss or aud when VerifierOptions sets them. ES256 signatures
+// are malleable ((r, s) and (r, n-s) both verify), so keys sign low-S and
+// verifiers refuse high-S signatures: a token has one spelling, and a
+// deny-list keyed by the token string holds (AllowHighS, for issuers that
+// do not normalise, gives that up; key deny-lists by jti then).
 //
 // # Passwords
 //

@@ -107,6 +107,15 @@ type VerifierOptions struct {
 	MaxTokenBytes int
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// AllowHighS accepts ES256 signatures whose s is over n/2. Each ES256
+	// signature (r, s) has a twin (r, n-s) that verifies as well, so by
+	// default only the low-S one is accepted and a token has one spelling
+	// (a deny-list keyed by the token string cannot be bypassed). Issuers
+	// sign low-S; set AllowHighS only to verify tokens from an issuer that
+	// does not (such as golang-jwt or crypto/ecdsa used directly, which
+	// sign high-S half the time), and key deny-lists by "jti". Default
+	// false.
+	AllowHighS bool
 }
 
 // DefaultMaxTokenBytes is the largest token a Verifier parses by default.
@@ -118,10 +127,11 @@ const DefaultMaxTokenBytes = 8 << 10
 // present; the token's alg must be the pinned algorithm of the key its kid
 // names; tokens with a "crit" header are refused. Make one with NewVerifier; it is safe for concurrent use.
 type Verifier[C any] struct {
-	keys    *KeySet
-	max     int
-	parser  *jwt.Parser
-	keyFunc jwt.Keyfunc
+	keys       *KeySet
+	max        int
+	allowHighS bool
+	parser     *jwt.Parser
+	keyFunc    jwt.Keyfunc
 }
 
 // NewVerifier returns a Verifier of tokens signed with keys. It fails when
@@ -147,7 +157,7 @@ func NewVerifier[C any](keys *KeySet, opts VerifierOptions) (*Verifier[C], error
 	if opts.Now != nil {
 		po = append(po, jwt.WithTimeFunc(opts.Now))
 	}
-	v := &Verifier[C]{keys: keys, max: opts.MaxTokenBytes, parser: jwt.NewParser(po...)}
+	v := &Verifier[C]{keys: keys, max: opts.MaxTokenBytes, allowHighS: opts.AllowHighS, parser: jwt.NewParser(po...)}
 	if v.max <= 0 {
 		v.max = DefaultMaxTokenBytes
 	}
@@ -174,6 +184,9 @@ func (v *Verifier[C]) key(t *jwt.Token) (any, error) {
 	}
 	if alg, _ := t.Header["alg"].(string); alg != k.alg || t.Method.Alg() != k.alg {
 		return nil, errWrongAlg
+	}
+	if k.alg == "ES256" && !v.allowHighS && highS(t.Signature) {
+		return nil, errHighS
 	}
 	return k.verify, nil
 }
