@@ -110,6 +110,13 @@
 // zero value trusts nobody. Headers are bounded by MaxHeaderBytes (default
 // 8 KiB) and a malformed one is a 400, never a 500.
 //
+// Trusting loopback peers trusts every local browser too: a page on another
+// origin can reach a loopback application by DNS rebinding and send the
+// headers itself. From a loopback peer the headers are therefore honoured
+// only with a loopback Host (localhost, 127.0.0.0/8, [::1]), which the
+// rebinding page cannot send, or with one of ProxyTrust.AllowedHosts when
+// set; list there the Host your proxy sends if it forwards the public one.
+//
 // # WebSockets
 //
 // Schemes work on upgrade requests as on any other: browsers cannot set
