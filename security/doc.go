@@ -77,7 +77,11 @@
 // are malleable ((r, s) and (r, n-s) both verify), so keys sign low-S and
 // verifiers refuse high-S signatures: a token has one spelling, and a
 // deny-list keyed by the token string holds (AllowHighS, for issuers that
-// do not normalise, gives that up; key deny-lists by jti then).
+// do not normalise, gives that up; key deny-lists by jti then). Claims are
+// matched case-sensitively, unlike encoding/json: a key that differs from a
+// field's JSON name only by case ("Exp", "SCOPE", "EMAIL", at any depth of
+// C) makes the token invalid rather than filling the field, and exp, nbf
+// and iat must be JSON numbers ("exp":"1800000600" is refused).
 //
 // # Passwords
 //
@@ -102,8 +106,10 @@
 //
 // # Proxy identity
 //
-// PositConnect reads Posit Connect's RStudio-Connect-Credentials header and
-// ForwardedUser reads X-Forwarded-User and X-Forwarded-Groups. Anyone who
+// PositConnect reads Posit Connect's RStudio-Connect-Credentials header
+// (its members matched case-sensitively: {"USER":"x"} is a 400, not user
+// x) and ForwardedUser reads X-Forwarded-User and X-Forwarded-Groups.
+// Anyone who
 // reaches the application directly can send these headers, so they are
 // honoured only from peers listed in ProxyTrust.TrustedProxies (or with
 // TrustAllProxies, when only the proxy can reach the application); the

@@ -3,8 +3,11 @@ package security
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -125,11 +128,17 @@ const DefaultMaxTokenBytes = 8 << 10
 // their claims into a C, a struct embedding jwt.RegisteredClaims (or
 // Claims). Every token must carry exp; nbf and iat are checked when
 // present; the token's alg must be the pinned algorithm of the key its kid
-// names; tokens with a "crit" header are refused. Make one with NewVerifier; it is safe for concurrent use.
+// names; tokens with a "crit" header are refused. Keys are matched to C's
+// fields case-sensitively: a claim whose key differs from a field's JSON
+// name only by case (such as "SCOPE" or "Exp"), in C or in a struct inside
+// it, makes the token invalid, as do exp, nbf and iat that are not JSON
+// numbers. (A type with its own UnmarshalJSON decodes itself unchecked.)
+// Make one with NewVerifier; it is safe for concurrent use.
 type Verifier[C any] struct {
 	keys       *KeySet
 	max        int
 	allowHighS bool
+	shape      *keyShape
 	parser     *jwt.Parser
 	keyFunc    jwt.Keyfunc
 }
@@ -162,6 +171,7 @@ func NewVerifier[C any](keys *KeySet, opts VerifierOptions) (*Verifier[C], error
 		v.max = DefaultMaxTokenBytes
 	}
 	v.keyFunc = v.key
+	v.shape = shapeOf(reflect.TypeFor[C]())
 	return v, nil
 }
 
@@ -201,7 +211,33 @@ func (v *Verifier[C]) Parse(token string) (*C, error) {
 	if _, err := v.parser.ParseWithClaims(token, any(c).(jwt.Claims), v.keyFunc); err != nil {
 		return nil, err
 	}
+	if err := v.checkClaims(token); err != nil {
+		return nil, fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)
+	}
 	return c, nil
+}
+
+// checkClaims decodes the claims of a verified token again, as an object,
+// to refuse what golang-jwt's decoding lets through: keys that differ from
+// a claim's name only by case, and exp, nbf or iat that are not numbers.
+func (v *Verifier[C]) checkClaims(token string) error {
+	payload := token[strings.IndexByte(token, '.')+1:]
+	payload = payload[:strings.IndexByte(payload, '.')]
+	b, err := base64.RawURLEncoding.Strict().DecodeString(payload)
+	if err != nil {
+		return err // not reached: the parser decoded it
+	}
+	var claims map[string]json.RawMessage
+	if err := json.Unmarshal(b, &claims); err != nil {
+		return err // not reached: C decodes from an object
+	}
+	if err := checkRegistered(claims); err != nil {
+		return err
+	}
+	if v.shape == nil || v.shape.fields == nil {
+		return nil
+	}
+	return checkObject(claims, v.shape)
 }
 
 // Verify verifies token and returns its claims (a *C) as the principal, or

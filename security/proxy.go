@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"strings"
 
 	"github.com/stdapi/stdapi"
@@ -146,6 +147,8 @@ var errNotObject = errors.New("security: credentials are not a JSON object")
 
 // ParsePositCredentials decodes the value of an RStudio-Connect-Credentials
 // header. Unknown members are ignored; a missing "groups" is no groups.
+// Members are matched case-sensitively: "USER" or "Groups", which
+// encoding/json would take for "user" and "groups", are an error.
 func ParsePositCredentials(value string) (*Identity, error) {
 	b := bytes.TrimSpace([]byte(value))
 	if len(b) == 0 || b[0] != '{' {
@@ -155,8 +158,13 @@ func ParsePositCredentials(value string) (*Identity, error) {
 	if err := json.Unmarshal(b, &id); err != nil {
 		return nil, err
 	}
+	if err := checkCase(b, identityShape); err != nil {
+		return nil, err
+	}
 	return &id, nil
 }
+
+var identityShape = shapeOf(reflect.TypeFor[Identity]())
 
 // ForwardedUser authenticates users by headers that an authenticating
 // proxy (oauth2-proxy, an ingress with external auth) sets:
