@@ -109,12 +109,12 @@
 // PositConnect reads Posit Connect's RStudio-Connect-Credentials header
 // (its members matched case-sensitively: {"USER":"x"} is a 400, not user
 // x) and ForwardedUser reads X-Forwarded-User and X-Forwarded-Groups.
-// Anyone who
-// reaches the application directly can send these headers, so they are
-// honoured only from peers listed in ProxyTrust.TrustedProxies (or with
-// TrustAllProxies, when only the proxy can reach the application); the
-// zero value trusts nobody. Headers are bounded by MaxHeaderBytes (default
-// 8 KiB) and a malformed one is a 400, never a 500.
+// Anyone who reaches the application directly can send these headers, so
+// they are honoured only from peers listed in ProxyTrust.TrustedProxies
+// (or with TrustAllProxies, when only the proxy can reach the
+// application); the zero value trusts nobody. Headers are bounded by
+// MaxHeaderBytes (default 8 KiB) and a malformed one is a 400, never a
+// 500.
 //
 // Trusting loopback peers trusts every local browser too: a page on another
 // origin can reach a loopback application by DNS rebinding and send the
