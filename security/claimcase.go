@@ -24,10 +24,10 @@ var (
 )
 
 // keyShape describes how a type decodes from JSON: a struct's fields by
-// their exact JSON names (each with the shape of its type, nil when nothing
-// below it needs checking), or the shape of a slice's, array's or map's
-// elements. The zero keyShape, for a type without struct fields below it,
-// is represented by nil.
+// their exact JSON names (each with the shape of its type), or the shape of
+// a slice's, array's or map's elements. A type with no struct below it, or
+// that decodes itself (json.Unmarshaler, encoding.TextUnmarshaler), has
+// the nil shape: nothing to check.
 type keyShape struct {
 	fields map[string]*keyShape // for a struct
 	elem   *keyShape            // for a slice, array or map
@@ -141,75 +141,50 @@ func checkCase(data []byte, s *keyShape) error {
 	}
 	switch {
 	case data[0] == '{' && s.fields != nil:
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(data, &obj) != nil {
-			return nil
-		}
-		return checkObject(obj, s)
+		return eachMember(data, s.checkMember)
 	case data[0] == '{' && s.isMap:
-		return checkMap(data, s.elem)
-	case data[0] == '[' && s.elem != nil && !s.isMap:
-		return checkArray(data, s.elem)
-	}
-	return nil
-}
-
-func checkMap(data []byte, elem *keyShape) error {
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(data, &obj) != nil {
-		return nil
-	}
-	for k, v := range obj {
-		if err := checkCase(v, elem); err != nil {
-			return fmt.Errorf("%q: %w", k, err)
-		}
-	}
-	return nil
-}
-
-func checkArray(data []byte, elem *keyShape) error {
-	var arr []json.RawMessage
-	if json.Unmarshal(data, &arr) != nil {
-		return nil
-	}
-	for i, v := range arr {
-		if err := checkCase(v, elem); err != nil {
-			return fmt.Errorf("[%d]: %w", i, err)
-		}
-	}
-	return nil
-}
-
-// checkObject is checkCase for a decoded object of struct shape s.
-func checkObject(obj map[string]json.RawMessage, s *keyShape) error {
-	for k, v := range obj {
-		if fs, ok := s.fields[k]; ok {
-			if err := checkCase(v, fs); err != nil {
+		return eachMember(data, func(k string, v []byte) error {
+			if err := checkCase(v, s.elem); err != nil {
 				return fmt.Errorf("%q: %w", k, err)
 			}
-			continue
-		}
-		for name := range s.fields {
-			if strings.EqualFold(k, name) {
-				return fmt.Errorf("%w: %q is not %q", errClaimCase, k, name)
+			return nil
+		})
+	case data[0] == '[' && s.elem != nil && !s.isMap:
+		return eachElement(data, func(i int, v []byte) error {
+			if err := checkCase(v, s.elem); err != nil {
+				return fmt.Errorf("[%d]: %w", i, err)
 			}
+			return nil
+		})
+	}
+	return nil
+}
+
+// checkMember checks the member k: v of an object of struct shape s.
+func (s *keyShape) checkMember(k string, v []byte) error {
+	if fs, ok := s.fields[k]; ok {
+		if err := checkCase(v, fs); err != nil {
+			return fmt.Errorf("%q: %w", k, err)
+		}
+		return nil
+	}
+	for name := range s.fields {
+		if strings.EqualFold(k, name) {
+			return fmt.Errorf("%w: %q is not %q", errClaimCase, k, name)
 		}
 	}
 	return nil
 }
 
-// checkRegistered refuses exp, nbf and iat claims that are not JSON
-// numbers: golang-jwt decodes NumericDate through json.Number, which takes
-// a string such as "1800000600" too.
-func checkRegistered(claims map[string]json.RawMessage) error {
-	for _, name := range [...]string{"exp", "nbf", "iat"} {
-		v, ok := claims[name]
-		if !ok {
-			continue
-		}
-		if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
-			return fmt.Errorf("%w: %q must be a number, not %.20s", errClaimType, name, v)
-		}
+// checkRegistered refuses an exp, nbf or iat claim k: v that is not a
+// JSON number: golang-jwt decodes NumericDate through json.Number, which
+// takes a string such as "1800000600" too.
+func checkRegistered(k string, v []byte) error {
+	if k != "exp" && k != "nbf" && k != "iat" {
+		return nil
+	}
+	if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+		return fmt.Errorf("%w: %q must be a number, not %.20s", errClaimType, k, v)
 	}
 	return nil
 }
