@@ -73,13 +73,23 @@
 // (including "none" and HS256 signed with an RSA public key), unknown kids,
 // bad signatures, malformed tokens, tokens over MaxTokenBytes (default 8
 // KiB), expired or not yet valid tokens (exp is required; Leeway default
-// 0), and wrong iss or aud when VerifierOptions sets them.
+// 0), and wrong iss or aud when VerifierOptions sets them. ES256 signatures
+// are malleable ((r, s) and (r, n-s) both verify), so keys sign low-S and
+// verifiers refuse high-S signatures: a token has one spelling, and a
+// deny-list keyed by the token string holds (AllowHighS, for issuers that
+// do not normalise, gives that up; key deny-lists by jti then). Claims are
+// matched case-sensitively, unlike encoding/json: a key that differs from a
+// field's JSON name only by case ("Exp", "SCOPE", "EMAIL", at any depth of
+// C) makes the token invalid rather than filling the field, and exp, nbf
+// and iat must be JSON numbers ("exp":"1800000600" is refused).
 //
 // # Passwords
 //
 // Hasher hashes with argon2id (OWASP defaults m=19456 KiB, t=2, p=1) in PHC
 // format and verifies argon2id and bcrypt ($2a$, $2b$, $2y$; $2x$ is
-// refused, as are passwords over 72 bytes, which bcrypt would truncate). At
+// refused). A password over 72 bytes, which bcrypt would truncate, never
+// matches a bcrypt hash: it is a plain mismatch (401, not a 500 that would
+// tell which users have bcrypt hashes) and costs a full comparison. At
 // most MaxConcurrent (default GOMAXPROCS) hashes run at once; waiting
 // callers give up when their context ends. NeedsRehash tells when a stored
 // hash should be replaced after a successful login. Verify with an empty
@@ -96,13 +106,22 @@
 //
 // # Proxy identity
 //
-// PositConnect reads Posit Connect's RStudio-Connect-Credentials header and
-// ForwardedUser reads X-Forwarded-User and X-Forwarded-Groups. Anyone who
-// reaches the application directly can send these headers, so they are
-// honoured only from peers listed in ProxyTrust.TrustedProxies (or with
-// TrustAllProxies, when only the proxy can reach the application); the
-// zero value trusts nobody. Headers are bounded by MaxHeaderBytes (default
-// 8 KiB) and a malformed one is a 400, never a 500.
+// PositConnect reads Posit Connect's RStudio-Connect-Credentials header
+// (its members matched case-sensitively: {"USER":"x"} is a 400, not user
+// x) and ForwardedUser reads X-Forwarded-User and X-Forwarded-Groups.
+// Anyone who reaches the application directly can send these headers, so
+// they are honoured only from peers listed in ProxyTrust.TrustedProxies
+// (or with TrustAllProxies, when only the proxy can reach the
+// application); the zero value trusts nobody. Headers are bounded by
+// MaxHeaderBytes (default 8 KiB) and a malformed one is a 400, never a
+// 500.
+//
+// Trusting loopback peers trusts every local browser too: a page on another
+// origin can reach a loopback application by DNS rebinding and send the
+// headers itself. From a loopback peer the headers are therefore honoured
+// only with a loopback Host (localhost, 127.0.0.0/8, [::1]), which the
+// rebinding page cannot send, or with one of ProxyTrust.AllowedHosts when
+// set; list there the Host your proxy sends if it forwards the public one.
 //
 // # WebSockets
 //

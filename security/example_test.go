@@ -150,6 +150,7 @@ func ExamplePositConnect() {
 	for _, creds := range []string{`{"user": "alice", "groups": ["staff"]}`, ""} {
 		r := httptest.NewRequest("GET", "/hello", nil)
 		r.RemoteAddr = "127.0.0.1:40000" // Connect's proxy runs on the same host
+		r.Host = "127.0.0.1:8000"        // and addresses the application there
 		if creds != "" {
 			r.Header.Set("RStudio-Connect-Credentials", creds)
 		}

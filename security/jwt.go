@@ -3,8 +3,10 @@ package security
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -107,6 +109,15 @@ type VerifierOptions struct {
 	MaxTokenBytes int
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// AllowHighS accepts ES256 signatures whose s is over n/2. Each ES256
+	// signature (r, s) has a twin (r, n-s) that verifies as well, so by
+	// default only the low-S one is accepted and a token has one spelling
+	// (a deny-list keyed by the token string cannot be bypassed). Issuers
+	// sign low-S; set AllowHighS only to verify tokens from an issuer that
+	// does not (such as golang-jwt or crypto/ecdsa used directly, which
+	// sign high-S half the time), and key deny-lists by "jti". Default
+	// false.
+	AllowHighS bool
 }
 
 // DefaultMaxTokenBytes is the largest token a Verifier parses by default.
@@ -116,12 +127,19 @@ const DefaultMaxTokenBytes = 8 << 10
 // their claims into a C, a struct embedding jwt.RegisteredClaims (or
 // Claims). Every token must carry exp; nbf and iat are checked when
 // present; the token's alg must be the pinned algorithm of the key its kid
-// names; tokens with a "crit" header are refused. Make one with NewVerifier; it is safe for concurrent use.
+// names; tokens with a "crit" header are refused. Keys are matched to C's
+// fields case-sensitively: a claim whose key differs from a field's JSON
+// name only by case (such as "SCOPE" or "Exp"), in C or in a struct inside
+// it, makes the token invalid, as do exp, nbf and iat that are not JSON
+// numbers. (A type with its own UnmarshalJSON decodes itself unchecked.)
+// Make one with NewVerifier; it is safe for concurrent use.
 type Verifier[C any] struct {
-	keys    *KeySet
-	max     int
-	parser  *jwt.Parser
-	keyFunc jwt.Keyfunc
+	keys       *KeySet
+	max        int
+	allowHighS bool
+	shape      *keyShape
+	parser     *jwt.Parser
+	keyFunc    jwt.Keyfunc
 }
 
 // NewVerifier returns a Verifier of tokens signed with keys. It fails when
@@ -147,11 +165,12 @@ func NewVerifier[C any](keys *KeySet, opts VerifierOptions) (*Verifier[C], error
 	if opts.Now != nil {
 		po = append(po, jwt.WithTimeFunc(opts.Now))
 	}
-	v := &Verifier[C]{keys: keys, max: opts.MaxTokenBytes, parser: jwt.NewParser(po...)}
+	v := &Verifier[C]{keys: keys, max: opts.MaxTokenBytes, allowHighS: opts.AllowHighS, parser: jwt.NewParser(po...)}
 	if v.max <= 0 {
 		v.max = DefaultMaxTokenBytes
 	}
 	v.keyFunc = v.key
+	v.shape = shapeOf(reflect.TypeFor[C]())
 	return v, nil
 }
 
@@ -175,6 +194,9 @@ func (v *Verifier[C]) key(t *jwt.Token) (any, error) {
 	if alg, _ := t.Header["alg"].(string); alg != k.alg || t.Method.Alg() != k.alg {
 		return nil, errWrongAlg
 	}
+	if k.alg == "ES256" && !v.allowHighS && highS(t.Signature) {
+		return nil, errHighS
+	}
 	return k.verify, nil
 }
 
@@ -188,7 +210,31 @@ func (v *Verifier[C]) Parse(token string) (*C, error) {
 	if _, err := v.parser.ParseWithClaims(token, any(c).(jwt.Claims), v.keyFunc); err != nil {
 		return nil, err
 	}
+	if err := v.checkClaims(token); err != nil {
+		return nil, fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)
+	}
 	return c, nil
+}
+
+// checkClaims walks the claims of a verified token again to refuse what
+// golang-jwt's decoding lets through: keys that differ from a claim's name
+// only by case, and exp, nbf or iat that are not numbers.
+func (v *Verifier[C]) checkClaims(token string) error {
+	payload := token[strings.IndexByte(token, '.')+1:]
+	payload = payload[:strings.IndexByte(payload, '.')]
+	b, err := base64.RawURLEncoding.Strict().DecodeString(payload)
+	if err != nil {
+		return err // not reached: the parser decoded it
+	}
+	return eachMember(b, func(k string, value []byte) error {
+		if err := checkRegistered(k, value); err != nil {
+			return err
+		}
+		if v.shape == nil || v.shape.fields == nil {
+			return nil
+		}
+		return v.shape.checkMember(k, value)
+	})
 }
 
 // Verify verifies token and returns its claims (a *C) as the principal, or

@@ -38,7 +38,8 @@ type Key struct {
 //	EdDSA                 ed25519.PrivateKey or ed25519.PublicKey
 //
 // A private key (or an HMAC secret) signs and verifies; a public key only
-// verifies. NewKey fails for any other algorithm, including "none", and
+// verifies. ES256 keys sign in low-S form (s <= n/2), the only form a
+// Verifier accepts by default. NewKey fails for any other algorithm, including "none", and
 // for key material that does not fit alg.
 func NewKey(id, alg string, key any) (*Key, error) {
 	k := &Key{id: id, alg: alg}
@@ -85,7 +86,7 @@ func NewKey(id, alg string, key any) (*Key, error) {
 		if pub.Curve != elliptic.P256() {
 			return nil, fmt.Errorf("security: ES256 key %q is not on P-256", id)
 		}
-		k.verify, k.method = pub, jwt.SigningMethodES256
+		k.verify, k.method = pub, signingMethodES256
 	case "EdDSA":
 		switch key := key.(type) {
 		case ed25519.PrivateKey:

@@ -27,8 +27,9 @@ const (
 )
 
 var (
-	// ErrPasswordTooLong is returned for passwords over 72 bytes given to
-	// bcrypt, which would silently ignore the rest.
+	// ErrPasswordTooLong is returned by HashBcrypt for passwords over 72
+	// bytes, which bcrypt would silently ignore the rest of. (Hasher.Verify
+	// reports such a password against a bcrypt hash as a mismatch.)
 	ErrPasswordTooLong = errors.New("security: password longer than 72 bytes for bcrypt")
 	// ErrUnsupportedHash is returned for a hash that is neither argon2id
 	// nor bcrypt $2a$, $2b$ or $2y$ ($2x$, the buggy crypt_blowfish
@@ -121,9 +122,10 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 // or a bcrypt hash ($2a$, $2b$, $2y$). A mismatch is (false, nil). An empty
 // encoded, for a user that does not exist, spends the time of a real
 // verification and reports false, so that timing does not tell unknown
-// users from wrong passwords. Errors: ErrPasswordTooLong for a bcrypt hash
-// and a password over 72 bytes, ErrUnsupportedHash, ErrMalformedHash, or
-// ctx's error when it is done before a slot is free.
+// users from wrong passwords; a password over 72 bytes against a bcrypt
+// hash is a mismatch too, at the cost of a real comparison. Errors:
+// ErrUnsupportedHash, ErrMalformedHash, or ctx's error when it is done
+// before a slot is free.
 func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
 	switch {
 	case encoded == "":
@@ -146,27 +148,37 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, er
 		h.release()
 		return subtle.ConstantTimeCompare(sum, ph.sum) == 1, nil
 	case isBcrypt(encoded):
-		if len(password) > 72 {
-			return false, ErrPasswordTooLong
-		}
-		if _, err := bcrypt.Cost([]byte(encoded)); err != nil {
-			return false, ErrMalformedHash
-		}
-		if err := h.acquire(ctx); err != nil {
-			return false, err
-		}
-		err := bcrypt.CompareHashAndPassword([]byte(encoded), []byte(password))
-		h.release()
-		switch {
-		case err == nil:
-			return true, nil
-		case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
-			return false, nil
-		default:
-			return false, ErrMalformedHash
-		}
+		return h.verifyBcrypt(ctx, password, encoded)
 	default:
 		return false, ErrUnsupportedHash
+	}
+}
+
+// verifyBcrypt compares password with a bcrypt hash. bcrypt reads only 72
+// bytes, so a longer password cannot be the one that was hashed: it is a
+// mismatch, not an error (an error would be a 500 that tells which users
+// have bcrypt hashes), and it still costs a full comparison (of its first
+// 72 bytes, whose result is ignored) so that timing does not tell either.
+func (h *Hasher) verifyBcrypt(ctx context.Context, password, encoded string) (bool, error) {
+	if _, err := bcrypt.Cost([]byte(encoded)); err != nil {
+		return false, ErrMalformedHash
+	}
+	tooLong := len(password) > 72
+	if tooLong {
+		password = password[:72]
+	}
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	err := bcrypt.CompareHashAndPassword([]byte(encoded), []byte(password))
+	h.release()
+	switch {
+	case err == nil:
+		return !tooLong, nil
+	case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
+		return false, nil
+	default:
+		return false, ErrMalformedHash
 	}
 }
 

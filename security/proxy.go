@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"strings"
 
 	"github.com/stdapi/stdapi"
@@ -27,6 +28,15 @@ func (i *Identity) Scopes() []string { return i.Groups }
 // headers. Anyone who can reach the application directly can send those
 // headers too, so they are ignored unless the request comes from a trusted
 // proxy. The zero value trusts nobody.
+//
+// A browser on the same host reaches a loopback application from a
+// loopback address too: a page on another origin can do so by DNS
+// rebinding (its host name, resolved again, points at 127.0.0.1), with
+// identity headers of its own choosing. Such requests name the page's host
+// in Host, so from a loopback peer the headers are honoured only when Host
+// is a loopback name (localhost, 127.0.0.0/8, [::1], with any port) or,
+// when AllowedHosts is set, one of AllowedHosts. The first request refused
+// for its Host is logged at WARN.
 type ProxyTrust struct {
 	// TrustedProxies lists the networks of the proxies; the request's
 	// RemoteAddr must be in one. Loopback() suits an application that
@@ -36,6 +46,13 @@ type ProxyTrust struct {
 	// nothing but the proxy can reach the application (a Unix socket, a
 	// private network) or the proxy always overwrites the headers.
 	TrustAllProxies bool
+	// AllowedHosts lists the host names or IP addresses (without port,
+	// compared without case; the request's port is ignored) that a
+	// trusted request's Host may name. Set it when the proxy forwards the
+	// public Host rather than the application's loopback address. Default
+	// none: any Host from a peer that is not loopback, and only loopback
+	// names from a loopback peer.
+	AllowedHosts []string
 	// MaxHeaderBytes bounds each identity header; a longer one is a 400.
 	// Default 8 KiB.
 	MaxHeaderBytes int
@@ -44,8 +61,15 @@ type ProxyTrust struct {
 // Loopback returns 127.0.0.0/8 and ::1/128, for ProxyTrust.TrustedProxies.
 func Loopback() []netip.Prefix { return proxy.Loopback() }
 
+var loopback = proxy.Loopback()
+
+// trusted reports whether r comes from a trusted proxy, with a Host that
+// proxy may send (see hostAllowed).
 func (t *ProxyTrust) trusted(r *http.Request) bool {
-	return t.TrustAllProxies || proxy.From(r, t.TrustedProxies)
+	if !t.TrustAllProxies && !proxy.From(r, t.TrustedProxies) {
+		return false
+	}
+	return t.hostAllowed(r.Host, proxy.From(r, loopback))
 }
 
 func (t *ProxyTrust) maxBytes() int {
@@ -62,8 +86,9 @@ const PositConnectHeader = "RStudio-Connect-Credentials"
 // PositConnect authenticates the viewer of content on Posit Connect by the
 // RStudio-Connect-Credentials header, as the seed's FastAPI program does.
 // Connect runs the application behind its own proxy on the same host, so
-// ProxyTrust{TrustedProxies: security.Loopback()} is the usual setting;
-// the zero value trusts nobody and rejects every request.
+// ProxyTrust{TrustedProxies: security.Loopback()} is the usual setting
+// (with AllowedHosts if the proxy forwards the public Host); the zero
+// value trusts nobody and rejects every request.
 //
 // No header (or an untrusted peer, or an empty "user") is 401 "Not
 // authenticated" without a challenge (Optional lets it through as
@@ -107,6 +132,8 @@ var errNotObject = errors.New("security: credentials are not a JSON object")
 
 // ParsePositCredentials decodes the value of an RStudio-Connect-Credentials
 // header. Unknown members are ignored; a missing "groups" is no groups.
+// Members are matched case-sensitively: "USER" or "Groups", which
+// encoding/json would take for "user" and "groups", are an error.
 func ParsePositCredentials(value string) (*Identity, error) {
 	b := bytes.TrimSpace([]byte(value))
 	if len(b) == 0 || b[0] != '{' {
@@ -116,8 +143,13 @@ func ParsePositCredentials(value string) (*Identity, error) {
 	if err := json.Unmarshal(b, &id); err != nil {
 		return nil, err
 	}
+	if err := checkCase(b, identityShape); err != nil {
+		return nil, err
+	}
 	return &id, nil
 }
+
+var identityShape = shapeOf(reflect.TypeFor[Identity]())
 
 // ForwardedUser authenticates users by headers that an authenticating
 // proxy (oauth2-proxy, an ingress with external auth) sets:

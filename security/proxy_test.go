@@ -62,7 +62,7 @@ func TestPositConnect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", "/hello", nil)
-			r.RemoteAddr = tt.remote
+			r.RemoteAddr, r.Host = tt.remote, "127.0.0.1:8000" // the proxy addresses the application by its loopback address
 			r.Header[http.CanonicalHeaderKey(PositConnectHeader)] = tt.headers
 			s := tt.scheme
 			check(t, serve(Require(&s, tt.scopes...)(whoami), r), tt.want)
@@ -131,7 +131,7 @@ func FuzzPositCredentials(f *testing.F) {
 	f.Add(` {"groups":[""]} `)
 	f.Fuzz(func(t *testing.T, s string) {
 		r := httptest.NewRequest("GET", "/", nil)
-		r.RemoteAddr = "127.0.0.1:1"
+		r.RemoteAddr, r.Host = "127.0.0.1:1", "localhost:8000"
 		r.Header.Set(PositConnectHeader, s)
 		_, err := (&PositConnect{ProxyTrust: ProxyTrust{TrustedProxies: Loopback()}}).Authenticate(r)
 		if err != nil {

@@ -40,7 +40,7 @@ func TestHello(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", "/hello", nil)
-			r.RemoteAddr = tt.remote
+			r.RemoteAddr, r.Host = tt.remote, "127.0.0.1:8000" // identity headers from loopback need a loopback Host
 			for _, v := range tt.headers {
 				r.Header.Add("RStudio-Connect-Credentials", v)
 			}
