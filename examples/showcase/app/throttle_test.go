@@ -29,7 +29,7 @@ func guess(t *testing.T, c *http.Client, srv *httptest.Server, password string) 
 // 200 wrong passwords for alice, 8 at a time, over a real loopback
 // connection: only the first five reach the password check (400
 // invalid_grant); the others are answered 429 without hashing, and so is
-// alice's right password afterwards. The numbers are logged (go test -v).
+// alice's right password afterwards, at /token and at GET /outbox. The numbers are logged (go test -v).
 func TestTokenGuesses(t *testing.T) {
 	app := newApp(t)
 	srv := httptest.NewServer(app)
@@ -67,5 +67,17 @@ func TestTokenGuesses(t *testing.T) {
 	status, retry := guess(t, c, srv, "wonderland")
 	if status != http.StatusTooManyRequests || retry == "" {
 		t.Errorf("the right password after the guesses: %d, Retry-After %q; want 429 with Retry-After", status, retry)
+	}
+	// GET /outbox checks the same passwords, with HTTP Basic: alice is
+	// locked out there too.
+	req, _ := http.NewRequest("GET", srv.URL+"/outbox", nil)
+	req.SetBasicAuth("alice", "wonderland")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("GET /outbox as alice: %d, want 429", resp.StatusCode)
 	}
 }
