@@ -134,6 +134,25 @@
 // Tokens in URLs end up in access logs and browser history: prefer the
 // subprotocol or a cookie, and short-lived tokens.
 //
+// # Throttling failed logins
+//
+// Throttle limits password guessing: in front of a TokenEndpoint (it reads
+// the form's username and puts the body back) or of a route behind Basic,
+// it counts failed logins (400 or 401 answers) per username and per client
+// address, by default 5 per user and 20 per address in 15 minutes, and
+// then answers 429 Too Many Requests with Retry-After and a problem body
+// before the handler runs, so no password is hashed, even the right one.
+// Attempts in progress count, so concurrent guesses cannot overtake the
+// limit; a success resets the user's count. Counts live in a
+// MemoryThrottleStore (at most MaxKeys, default 100000, evicting the
+// oldest) or, shared by several instances, in any ThrottleStore (Redis:
+// INCRBY and PEXPIRE). IPv6 addresses count by /64; behind a proxy, set
+// Proxies so that the address comes from X-Forwarded-For.
+//
+//	throttle := &security.Throttle{}
+//	mux.Handle("POST /token", throttle.Middleware(&security.TokenEndpoint{Issue: login}))
+//	mux.Handle("GET /admin", throttle.Middleware(security.Require(basic)(admin)))
+//
 // # CORS and CSRF
 //
 // security does neither; compose it with rs/cors and Go's

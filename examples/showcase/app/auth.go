@@ -53,7 +53,10 @@ type auth struct {
 	oauth2 *security.OAuth2Password
 	basic  *security.Basic
 	apiKey *security.APIKey
-	ttl    time.Duration
+	// throttle limits failed logins at POST /token and GET /outbox
+	// together: 5 per user and 20 per client address in 15 minutes.
+	throttle *security.Throttle
+	ttl      time.Duration
 }
 
 func newAuth(cfg Config) (*auth, error) {
@@ -71,7 +74,7 @@ func newAuth(cfg Config) (*auth, error) {
 	if err != nil {
 		return nil, fmt.Errorf("showcase: JWT key: %w", err)
 	}
-	a := &auth{hasher: &security.Hasher{}, ttl: 30 * time.Minute}
+	a := &auth{hasher: &security.Hasher{}, throttle: &security.Throttle{}, ttl: 30 * time.Minute}
 	if a.keys, err = security.NewKeySet(key); err != nil {
 		return nil, err
 	}
@@ -165,11 +168,14 @@ func (a *auth) verifyBasic(ctx context.Context, username, password string) (any,
 }
 
 func (a *auth) routes(api *docs.API, mux *http.ServeMux) {
-	// TokenEndpoint describes its own form and RFC 6749 answers to docs.
-	api.Handle(mux, "POST /token", &security.TokenEndpoint{Issue: a.issue},
+	// TokenEndpoint describes its own form and RFC 6749 answers to docs;
+	// the throttle reads the form's username and puts the body back.
+	api.Handle(mux, "POST /token", a.throttle.Middleware(&security.TokenEndpoint{Issue: a.issue}),
 		docs.Summary("Log in: OAuth2 password flow"), docs.Tags("auth"),
 		docs.Description("Swagger UI's **Authorize** posts this form. Answers a JWT, or an RFC 6749 error "+
-			"such as `{\"error\":\"invalid_grant\"}` with status 400."))
+			"such as `{\"error\":\"invalid_grant\"}` with status 400. After 5 failed logins of a user "+
+			"(20 from one address) in 15 minutes, answers 429 with Retry-After."),
+		docs.Response(http.StatusTooManyRequests, nil, "Too many failed logins: retry after Retry-After seconds"))
 
 	me := bind.Handler(func(ctx context.Context, _ *struct{}) (User, error) {
 		claims := security.MustUser[*UserClaims](ctx)

@@ -79,9 +79,10 @@ func (a *App) backgroundRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 		docs.Summary("Mail an items report, from the job queue"), docs.Tags("background"),
 		docs.Description("Enqueues an items-report job, run by the queue's workers with retries. See it in GET /outbox."))
 
-	api.Handle(mux, "GET /outbox", security.Require(auth.basic)(bind.Handler(
-		func(context.Context, *struct{}) ([]Mail, error) { return a.outbox.Mails(), nil })),
-		docs.Summary("The mails sent, with HTTP Basic"), docs.Tags("background"))
+	api.Handle(mux, "GET /outbox", auth.throttle.Middleware(security.Require(auth.basic)(bind.Handler(
+		func(context.Context, *struct{}) ([]Mail, error) { return a.outbox.Mails(), nil }))),
+		docs.Summary("The mails sent, with HTTP Basic"), docs.Tags("background"),
+		docs.Response(http.StatusTooManyRequests, nil, "Too many failed logins: retry after Retry-After seconds"))
 
 	sessions := a.db.Sessions()
 	api.Handle(mux, "GET /stats", security.Require(auth.apiKey)(bind.Handler(

@@ -54,6 +54,11 @@
 // Flags.Config reads SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY from the
 // environment.
 //
+// Failed logins are throttled (security.Throttle): after 5 wrong passwords
+// for one user, or 20 from one client address, within 15 minutes, POST
+// /token and GET /outbox answer 429 with Retry-After without checking the
+// password. The counts are in memory, per instance.
+//
 // Everything but the queue with a durable Backend lives in the process:
 // the items, the users and the outbox that the jobs write to. With several
 // instances on one database, a job's mail shows in the GET /outbox of the
