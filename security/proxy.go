@@ -66,10 +66,13 @@ var loopback = proxy.Loopback()
 // trusted reports whether r comes from a trusted proxy, with a Host that
 // proxy may send (see hostAllowed).
 func (t *ProxyTrust) trusted(r *http.Request) bool {
-	if !t.TrustAllProxies && !proxy.From(r, t.TrustedProxies) {
-		return false
-	}
-	return t.hostAllowed(r.Host, proxy.From(r, loopback))
+	return t.trustedPeer(r) && t.hostAllowed(r.Host, proxy.From(r, loopback))
+}
+
+// trustedPeer reports whether r's peer is a trusted proxy, whatever its
+// Host: enough to believe where it says a request came from.
+func (t *ProxyTrust) trustedPeer(r *http.Request) bool {
+	return t.TrustAllProxies || proxy.From(r, t.TrustedProxies)
 }
 
 func (t *ProxyTrust) maxBytes() int {

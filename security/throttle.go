@@ -255,7 +255,7 @@ func (t *Throttle) clientAddr(r *http.Request) string {
 	if !ok {
 		return r.RemoteAddr // a Unix socket: all its clients count together
 	}
-	if t.Proxies.trusted(r) {
+	if t.Proxies.trustedPeer(r) {
 		addr = t.forwardedFor(r, addr)
 	}
 	if addr.Is6() {
