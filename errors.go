@@ -113,8 +113,9 @@ type FieldError struct {
 	// Type is a machine-readable code: pydantic's name where one exists
 	// ("missing", "int_parsing", "string_too_short", ...).
 	Type string `json:"type"`
-	// Loc locates the value: a source ("body", "query", "path", "header",
-	// "cookie", "form", "file") then JSON names (string) and indexes (int).
+	// Loc locates the value: a source ("body", forms included, "query",
+	// "path", "header", "cookie") then JSON names (string) and indexes
+	// (int).
 	Loc []any `json:"loc"`
 	// Msg is a human-readable message.
 	Msg string `json:"msg"`

@@ -40,7 +40,7 @@ func ExampleNewError() {
 func ExampleValidationError() {
 	err := stdapi.ValidationError(
 		stdapi.FieldError{Type: "missing", Loc: []any{"body", "price"}, Msg: "Field required"},
-		stdapi.FieldError{Type: "int_parsing", Loc: []any{"query", "skip"}, Msg: "Input should be a valid integer", Input: "a"},
+		stdapi.FieldError{Type: "int_parsing", Loc: []any{"query", "skip"}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: "a"},
 	)
 	w := httptest.NewRecorder()
 	stdapi.WriteError(w, httptest.NewRequest("GET", "/items?skip=a", nil), err)
@@ -48,7 +48,7 @@ func ExampleValidationError() {
 	fmt.Println(w.Body)
 	// Output:
 	// 422
-	// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[{"type":"missing","loc":["body","price"],"msg":"Field required"},{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer","input":"a"}]}
+	// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[{"type":"missing","loc":["body","price"],"msg":"Field required"},{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"a"}]}
 }
 
 // An error that is not a *stdapi.Error is logged and answered with a generic
@@ -144,7 +144,7 @@ func Example_validation() {
 	fmt.Println(w.Body)
 	// Output:
 	// 422 application/problem+json
-	// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"3 validation errors","errors":[{"type":"bool_parsing","loc":["query","dry_run"],"msg":"Input should be a valid boolean","input":"maybe"},{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 1 character","input":"","ctx":{"min_length":1}},{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}}]}
+	// {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"3 validation errors","errors":[{"type":"bool_parsing","loc":["query","dry_run"],"msg":"Input should be a valid boolean, unable to interpret input","input":"maybe"},{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 1 character","input":"","ctx":{"min_length":1}},{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}}]}
 }
 
 // A route behind the OAuth2 password flow: a JWT with the "me" scope gets

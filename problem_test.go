@@ -32,7 +32,7 @@ func TestWriteError(t *testing.T) {
 	secret := errors.New("dial tcp 10.0.0.7:5432: password authentication failed for user \"app\"")
 	validation := stdapi.ValidationError(
 		stdapi.FieldError{Type: "missing", Loc: []any{"body", "price"}, Msg: "Field required"},
-		stdapi.FieldError{Type: "int_parsing", Loc: []any{"query", "skip"}, Msg: "Input should be a valid integer", Input: "a"},
+		stdapi.FieldError{Type: "int_parsing", Loc: []any{"query", "skip"}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: "a"},
 	)
 	tests := []struct {
 		name       string
@@ -53,7 +53,7 @@ func TestWriteError(t *testing.T) {
 			wantStatus: 422, wantType: "application/problem+json",
 			wantBody: `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors",` +
 				`"errors":[{"type":"missing","loc":["body","price"],"msg":"Field required"},` +
-				`{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer","input":"a"}]}`,
+				`{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"a"}]}`,
 		},
 		{
 			name: "headers and custom members",
@@ -102,10 +102,10 @@ func TestWriteError(t *testing.T) {
 		{
 			name: "unencodable input is dropped, not the error",
 			err: stdapi.ValidationError(stdapi.FieldError{Type: "float_parsing", Loc: []any{"query", "x"},
-				Msg: "Input should be a valid number", Input: math.NaN(), Ctx: map[string]any{"ge": 1}}),
+				Msg: "Input should be a valid number, unable to parse string as a number", Input: math.NaN(), Ctx: map[string]any{"ge": 1}}),
 			wantStatus: 422, wantType: "application/problem+json",
 			wantBody: `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error",` +
-				`"errors":[{"type":"float_parsing","loc":["query","x"],"msg":"Input should be a valid number","ctx":{"ge":1}}]}`,
+				`"errors":[{"type":"float_parsing","loc":["query","x"],"msg":"Input should be a valid number, unable to parse string as a number","ctx":{"ge":1}}]}`,
 		},
 		{
 			name: "html in detail is escaped", err: stdapi.NewError(400, "<script>"),
@@ -126,7 +126,7 @@ func TestWriteError(t *testing.T) {
 			name: "fastapi: validation list", format: stdapi.FormatFastAPI, err: validation,
 			wantStatus: 422, wantType: "application/json",
 			wantBody: `{"detail":[{"type":"missing","loc":["body","price"],"msg":"Field required"},` +
-				`{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer","input":"a"}]}`,
+				`{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"a"}]}`,
 		},
 		{
 			name: "fastapi: generic 500", format: stdapi.FormatFastAPI, err: secret,

@@ -75,14 +75,14 @@ func handCreateItem(w http.ResponseWriter, r *http.Request) {
 	var errs []stdapi.FieldError
 	id, err := strconv.Atoi(r.PathValue("id"))
 	if err != nil {
-		errs = append(errs, stdapi.FieldError{Type: "int_parsing", Loc: []any{"path", "id"}, Msg: "Input should be a valid integer", Input: r.PathValue("id")})
+		errs = append(errs, stdapi.FieldError{Type: "int_parsing", Loc: []any{"path", "id"}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: r.PathValue("id")})
 	} else if id < 1 {
 		errs = append(errs, stdapi.FieldError{Type: "greater_than_equal", Loc: []any{"path", "id"}, Msg: "Input should be greater than or equal to 1", Input: id})
 	}
 	limit := 10
 	if s := r.URL.Query().Get("limit"); s != "" {
 		if limit, err = strconv.Atoi(s); err != nil {
-			errs = append(errs, stdapi.FieldError{Type: "int_parsing", Loc: []any{"query", "limit"}, Msg: "Input should be a valid integer", Input: s})
+			errs = append(errs, stdapi.FieldError{Type: "int_parsing", Loc: []any{"query", "limit"}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: s})
 		} else if limit < 1 || limit > 100 {
 			errs = append(errs, stdapi.FieldError{Type: "value_error", Loc: []any{"query", "limit"}, Msg: "Input should be between 1 and 100", Input: limit})
 		}

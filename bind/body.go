@@ -191,8 +191,8 @@ func (st *state) decodeJSON(in *Input, v reflect.Value, data []byte, lim Limits)
 		var syntax *json.SyntaxError
 		errors.As(json.Unmarshal(data, &struct{}{}), &syntax)
 		st.errs.add(stdapi.FieldError{
-			Type: "json_invalid", Loc: []any{SourceBody, int(syntax.Offset)},
-			Msg: "JSON decode error", Ctx: map[string]any{"error": syntax.Error()},
+			Type: "json_invalid", Loc: []any{SourceBody, syntaxPos(syntax, len(data))},
+			Msg: "JSON decode error", Input: map[string]any{}, Ctx: map[string]any{"error": syntax.Error()},
 		})
 		st.top.mark(in.bodyPos, true, failed)
 		return
@@ -203,6 +203,16 @@ func (st *state) decodeJSON(in *Input, v reflect.Value, data []byte, lim Limits)
 	null := d.data[d.pos] == 'n'
 	kid := d.value(in.bodyShape, v)
 	st.top.mark(in.bodyPos, !null || kid == failed, kid)
+}
+
+// syntaxPos returns the 0-based index of the byte a syntax error is at, as
+// Python's json module (and so FastAPI) reports it: encoding/json counts the
+// bytes read, the bad one included, except at the end of the input.
+func syntaxPos(err *json.SyntaxError, n int) int {
+	if err.Offset >= int64(n) && strings.HasPrefix(err.Error(), "unexpected end") {
+		return n
+	}
+	return int(max(err.Offset-1, 0))
 }
 
 // cloneSlice gives a slice field set from a shared default its own backing

@@ -88,11 +88,11 @@ var (
 	errIntFloat  = &failure{typ: "int_from_float", msg: "Input should be a valid integer, got a number with a fractional part"}
 	errFloatType = &failure{typ: "float_type", msg: "Input should be a valid number"}
 	errFinite    = &failure{typ: "finite_number", msg: "Input should be a finite number"}
-	errModel     = &failure{typ: "model_type", msg: "Input should be an object"}
+	errModel     = &failure{typ: "model_attributes_type", msg: "Input should be a valid dictionary or object to extract fields from"}
 	errDict      = &failure{typ: "dict_type", msg: "Input should be a valid dictionary"}
 	errList      = &failure{typ: "list_type", msg: "Input should be a valid list"}
 	errDateType  = &failure{typ: "datetime_type", msg: "Input should be a valid datetime"}
-	errBytes     = &failure{typ: "bytes_type", msg: "Input should be a valid base64 string"}
+	errBytes     = &failure{typ: "bytes_type", msg: "Input should be a valid bytes"}
 	errExtra     = &failure{typ: "extra_forbidden", msg: "Extra inputs are not permitted"}
 	errDuplicate = &failure{typ: "duplicate_key", msg: "Duplicate key: each key may appear once in an object"}
 )
@@ -112,7 +112,11 @@ func (d *decoder) mismatch(sh *shape, start int) *node {
 	for sh.kind == shapePointer {
 		sh = sh.elem
 	}
-	d.fail(typeErrors[sh.kind], start)
+	f := typeErrors[sh.kind]
+	if sh.kind == shapeStruct && d.depth > 0 {
+		f = sh.modelErr // a nested object, as pydantic names it
+	}
+	d.fail(f, start)
 	return failed
 }
 

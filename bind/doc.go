@@ -72,16 +72,35 @@
 // Every problem is reported at once, in one 422 *stdapi.Error whose field
 // errors have a loc starting with the source: ["path","id"],
 // ["query","limit"], ["header","x-token"], ["cookie","session"],
-// ["body","items",0,"name"], ["form","name"], ["file","upload"]. Type codes
-// follow pydantic: int_parsing, float_parsing, bool_parsing,
-// datetime_parsing, time_delta_parsing, value_error (a TextUnmarshaler's
-// error), json_invalid (with the byte offset as the last loc element),
-// model_type (a body that is not an object), string_type, int_type,
-// int_from_float, list_type, dict_type, extra_forbidden, and
+// ["body","items",0,"name"]. Form fields and files are the body too:
+// ["body","username"], ["body","upload"], in both error formats, as FastAPI
+// locates them. Errors come in FastAPI's order: path, query, header,
+// cookie, body, and within each in the declaration order of the fields
+// they are about (a type error and a rule's error in one body come out
+// field by field, as pydantic reports them), then by index.
+//
+// Codes and messages are pydantic v2's: int_parsing, float_parsing,
+// bool_parsing (a text value that does not parse: "Input should be a valid
+// integer, unable to parse string as an integer"), int_type, float_type,
+// bool_type, string_type, int_from_float, list_type, dict_type, bytes_type
+// (a JSON value of the wrong kind), model_attributes_type (a body that is
+// not an object), model_type (a nested value that is not an object, with
+// ctx class_name), extra_forbidden, finite_number, missing, value_error (a
+// TextUnmarshaler's or json.Unmarshaler's error), json_invalid (with the
+// 0-based index of the offending byte as the last loc element, as FastAPI
+// gives it, input {} and the decoder's message in ctx.error),
 // less_than_equal/greater_than_equal for integers outside their type's
-// range, duplicate_key; then validate's codes. The offending input is
-// echoed, cut to 128 bytes, and so are map keys in a loc. Values that failed
-// to parse are not validated further.
+// range; then validate's codes. Two are bind's own: duplicate_key, and the
+// datetime_parsing and time_delta_parsing messages, which name RFC 3339
+// and Go durations ("1h30m"), what bind accepts. The offending input is
+// echoed, cut to 128 bytes, and so are map keys in a loc. Values that
+// failed to parse are not validated further.
+//
+// Deliberate differences from FastAPI: JSON types are strict, as the
+// documented schema says ("50.5" is not a number, pydantic's lax mode
+// would convert it); a missing field's error has no input (pydantic echoes
+// the whole enclosing object, which would make the answer grow with the
+// request).
 //
 // One 422 lists at most Limits.MaxErrors errors (100). Past the cap,
 // binding stops looking, the detail reads "100+ validation errors" and the
@@ -97,7 +116,7 @@
 //
 // A JSON body must come with Content-Type application/json or
 // application/*+json. A body without a Content-Type is refused with 415, as
-// FastAPI does: browsers send text/plain and form bodies to other sites
+// FastAPI does since 0.132 (earlier versions parsed it as JSON): browsers send text/plain and form bodies to other sites
 // without a CORS preflight, but not JSON, so requiring the JSON media type
 // is a defence against cross-site request forgery.
 //

@@ -38,25 +38,96 @@ func (e *errorList) fail(f *failure, loc []any, input any) {
 	e.list = append(e.list, f.at(loc, input))
 }
 
-// result returns nil, or the 422 listing the errors: path, query, header,
-// cookie, then body, as FastAPI orders them. When some were omitted the
+// result returns nil, or the 422 listing the errors in the order FastAPI
+// (pydantic) reports them: path, query, header, cookie, then body; within
+// each, in the declaration order of the fields they are about, then by
+// index (see order). When some were omitted the
 // detail says so ("100+ validation errors") and the member "omitted" counts
 // the errors found past the cap; binding stops looking once the list is
 // full, so there may be more.
-func (e *errorList) result() error {
+func (e *errorList) result(in *Input) error {
 	if len(e.list) == 0 {
 		return nil
 	}
-	errs := slices.Clone(e.list)
-	slices.SortStableFunc(errs, func(a, b stdapi.FieldError) int {
-		return sourceRank(a.Loc) - sourceRank(b.Loc)
-	})
-	err := stdapi.ValidationError(errs...)
+	err := stdapi.ValidationError(in.order(e.list)...)
 	if e.omitted > 0 {
-		err.Detail = strconv.Itoa(len(errs)) + "+ validation errors"
+		err.Detail = strconv.Itoa(len(e.list)) + "+ validation errors"
 		err.Extensions = map[string]any{"omitted": e.omitted}
 	}
 	return err
+}
+
+// order returns a copy of errs sorted by their place in the input: the
+// decoder finds type errors in document order and validate its errors in
+// field order afterwards; pydantic reports both together, field by field.
+// Map entries keep the order they were found in.
+func (in *Input) order(errs []stdapi.FieldError) []stdapi.FieldError {
+	type keyed struct {
+		key []int
+		fe  stdapi.FieldError
+	}
+	ks := make([]keyed, len(errs))
+	for i, fe := range errs {
+		ks[i] = keyed{in.orderKey(fe.Loc), fe}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return slices.Compare(a.key, b.key) })
+	out := make([]stdapi.FieldError, len(errs))
+	for i, k := range ks {
+		out[i] = k.fe
+	}
+	return out
+}
+
+// orderKey returns the sort key of an error at loc: its source's rank, then
+// the position of each step (a field's declaration index, an element's
+// index).
+func (in *Input) orderKey(loc []any) []int {
+	key := []int{sourceRank(loc)}
+	if len(loc) < 2 {
+		return key
+	}
+	if p := in.byLoc[[2]any{loc[0], loc[1]}]; p != nil {
+		key = append(key, p.pos)
+		for _, el := range loc[2:] {
+			if i, ok := el.(int); ok {
+				key = append(key, i)
+			}
+		}
+		return key
+	}
+	switch {
+	case loc[0] == SourceBody && in.bodyShape != nil:
+		key = in.bodyShape.orderKey(key, loc[1:])
+	case key[0] < sourceRank([]any{SourceBody}):
+		key = append(key, len(in.Params)) // an unknown parameter: after the known ones
+	}
+	return key
+}
+
+// orderKey appends the positions of the steps of loc along sh to key.
+func (sh *shape) orderKey(key []int, loc []any) []int {
+	for _, el := range loc {
+		for sh.kind == shapePointer {
+			sh = sh.elem
+		}
+		switch sh.kind {
+		case shapeStruct:
+			name, _ := el.(string)
+			i := sh.lookup([]byte(name))
+			if i < 0 {
+				return append(key, len(sh.fields)) // an unknown key: after the fields
+			}
+			key, sh = append(key, i), sh.fields[i]
+		case shapeList:
+			i, _ := el.(int)
+			key, sh = append(key, i), sh.elem
+		case shapeMap:
+			key, sh = append(key, 0), sh.elem
+		default:
+			return key
+		}
+	}
+	return key
 }
 
 // sourceRank orders errors as FastAPI does: path, query, header, cookie,

@@ -94,13 +94,13 @@ func TestForms(t *testing.T) {
 			wantBody:   `{"Body":{"Username":"alice","Password":"wonder land","Remember":true,"Scopes":["me","items:read"]}}`,
 		},
 		{
-			name: "urlencoded errors are located in form", h: bind.Handler(echo[LoginIn]), header: form,
+			name: "urlencoded errors are located in the body, in field order", h: bind.Handler(echo[LoginIn]), header: form,
 			body:       "password=short&remember=perhaps",
 			wantStatus: 422,
 			wantBody: problem422(3,
-				`{"type":"bool_parsing","loc":["form","remember"],"msg":"Input should be a valid boolean","input":"perhaps"}`,
-				`{"type":"missing","loc":["form","username"],"msg":"Field required"}`,
-				`{"type":"string_too_short","loc":["form","password"],"msg":"String should have at least 8 characters","input":"short","ctx":{"min_length":8}}`),
+				`{"type":"missing","loc":["body","username"],"msg":"Field required"}`,
+				`{"type":"string_too_short","loc":["body","password"],"msg":"String should have at least 8 characters","input":"short","ctx":{"min_length":8}}`,
+				`{"type":"bool_parsing","loc":["body","remember"],"msg":"Input should be a valid boolean, unable to interpret input","input":"perhaps"}`),
 		},
 		{
 			name: "multipart fields without files", h: bind.Handler(echo[LoginIn]),
@@ -118,7 +118,7 @@ func TestForms(t *testing.T) {
 			name: "missing file", h: bind.Handler(describeUpload),
 			header: http.Header{"Content-Type": {noFileType}}, body: noFile,
 			wantStatus: 422,
-			wantBody:   problem422(1, `{"type":"missing","loc":["file","file"],"msg":"Field required"}`),
+			wantBody:   problem422(1, `{"type":"missing","loc":["body","file"],"msg":"Field required"}`),
 		},
 		{
 			name: "files need multipart", h: bind.Handler(describeUpload), header: form, body: "title=x",
@@ -134,8 +134,8 @@ func TestForms(t *testing.T) {
 			name: "no body: every field missing", h: bind.Handler(echo[LoginIn]), header: http.Header{},
 			wantStatus: 422,
 			wantBody: problem422(2,
-				`{"type":"missing","loc":["form","username"],"msg":"Field required"}`,
-				`{"type":"missing","loc":["form","password"],"msg":"Field required"}`),
+				`{"type":"missing","loc":["body","username"],"msg":"Field required"}`,
+				`{"type":"missing","loc":["body","password"],"msg":"Field required"}`),
 		},
 		{
 			name: "broken multipart", h: bind.Handler(echo[LoginIn]),
@@ -152,7 +152,7 @@ func TestForms(t *testing.T) {
 		{
 			name: "top-level form fields", h: bind.Handler(echo[TopLevelForm]), header: form, target: "/?lang=en",
 			body: "name=bo&age=x", wantStatus: 422,
-			wantBody: problem422(1, `{"type":"int_parsing","loc":["form","age"],"msg":"Input should be a valid integer","input":"x"}`),
+			wantBody: problem422(1, `{"type":"int_parsing","loc":["body","age"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"}`),
 		},
 	}
 	for _, tt := range tests {

@@ -118,3 +118,58 @@ func statusOf(err error) int {
 	}
 	return 500
 }
+
+// orderBody is a realistic body of about size bytes: an order with as many
+// line items as fit.
+func orderBody(size int) string {
+	var sb strings.Builder
+	sb.WriteString(`{"customer":"ada","items":[`)
+	for i := 0; sb.Len() < size-40; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(`{"name":"pen \u00e9 ` + strconv.Itoa(i) + `","qty":` + strconv.Itoa(i%9+1) + `}`)
+	}
+	sb.WriteString(`]}`)
+	return sb.String()
+}
+
+// Valid bodies of 1 KB, 64 KB and 1 MB.
+func BenchmarkGrowthBodySize(b *testing.B) {
+	for _, size := range []int{1 << 10, 64 << 10, 1 << 20} {
+		body := orderBody(size)
+		b.Run(strconv.Itoa(size>>10)+"KB", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				var in OrderIn
+				if err := (bind.Limits{MaxBodyBytes: 4 << 20}).Request(newJSONRequest(body), &in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(body)), "ns/B")
+		})
+	}
+}
+
+// Many query pairs, half of them bad integers.
+func BenchmarkGrowthQuery(b *testing.B) {
+	type in struct {
+		IDs  []int  `query:"id"`
+		Name string `query:"name"`
+	}
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		query := strings.Repeat("id=1&id=x&other=y&", n/3) + "name=a"
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequest("GET", "/", nil)
+				r.URL.RawQuery = query
+				if err := bind.Request(r, new(in)); statusOf(err) != 422 {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(query)), "ns/B")
+		})
+	}
+}

@@ -68,7 +68,7 @@ func TestFastAPIFormat(t *testing.T) {
 		method: "POST", target: "/items/7?limit=x", header: http.Header{"Content-Type": {"application/json"}, "X-Token": {"t"}},
 		body: `{"name":"a","price":1,"category":"food"}`,
 	})
-	want := `{"detail":[{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer","input":"x"}]}`
+	want := `{"detail":[{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"}]}`
 	if status != 422 || body != want {
 		t.Errorf("got %d %s, want 422 %s", status, body, want)
 	}
@@ -299,7 +299,7 @@ func TestInvalidInputTypes(t *testing.T) {
 		{reflect.TypeFor[twoSources](), `bind: bind_test.twoSources.X: tags query and header on one field`},
 		{reflect.TypeFor[duplicate](), `bind: bind_test.duplicate: fields A and B both read query parameter "q"`},
 		{reflect.TypeFor[untagged](), `bind: bind_test.untagged.Plain: no source tag (path, query, header, cookie, form, file) and not the Body`},
-		{reflect.TypeFor[badDefault](), `bind: bind_test.badDefault.N: tag query:"n": default:"ten": Input should be a valid integer`},
+		{reflect.TypeFor[badDefault](), `bind: bind_test.badDefault.N: tag query:"n": default:"ten": Input should be a valid integer, unable to parse string as an integer`},
 		{reflect.TypeFor[requiredDefault](), `bind: bind_test.requiredDefault.N: tag query:"n": a required parameter cannot have a default`},
 		{reflect.TypeFor[badRule](), `bind: bind_test.badRule: validate: bind_test.badRule.N: tag "email": email: not applicable to int (strings only)`},
 		{reflect.TypeFor[badExplode](), `bind: bind_test.badExplode.N: tag query:"n": explode:"no" must be true or false`},

@@ -13,7 +13,7 @@ func (st *state) bindParams(in *Input, r *http.Request, v reflect.Value) {
 			st.setParam(p, v, st.one[:])
 		}
 	}
-	if len(in.query) > 0 && r.URL.RawQuery != "" {
+	if (len(in.query) > 0 || in.forbidQuery) && r.URL.RawQuery != "" {
 		st.bindQuery(in, v, r.URL.RawQuery)
 	}
 	for _, p := range in.header {
@@ -49,6 +49,8 @@ func (st *state) bindQuery(in *Input, v reflect.Value, raw string) {
 	pairs(raw, func(key, value string, ok bool) bool {
 		i := in.queryIndex(key)
 		switch {
+		case i < 0 && in.forbidQuery:
+			st.errs.fail(errExtra, []any{SourceQuery, truncate(key)}, truncate(value))
 		case i < 0:
 		case !ok:
 			st.errs.fail(errEscape, in.query[i].loc, truncate(value))

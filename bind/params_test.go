@@ -80,17 +80,17 @@ func TestParams(t *testing.T) {
 			r:          req{target: "/?b=maybe&i=1.5&i8=128&u8=-1&u=99999999999999999999&f32=1e39&f=abc&t=2024-05-01&d=5&ip=300.1.1.1&p=x"},
 			wantStatus: 422,
 			wantBody: `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"11 validation errors","errors":[` +
-				`{"type":"bool_parsing","loc":["query","b"],"msg":"Input should be a valid boolean","input":"maybe"},` +
-				`{"type":"int_parsing","loc":["query","i"],"msg":"Input should be a valid integer","input":"1.5"},` +
+				`{"type":"bool_parsing","loc":["query","b"],"msg":"Input should be a valid boolean, unable to interpret input","input":"maybe"},` +
+				`{"type":"int_parsing","loc":["query","i"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"1.5"},` +
 				`{"type":"less_than_equal","loc":["query","i8"],"msg":"Input should be less than or equal to 127","input":"128","ctx":{"le":127}},` +
 				`{"type":"greater_than_equal","loc":["query","u8"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}},` +
 				`{"type":"less_than_equal","loc":["query","u"],"msg":"Input should be less than or equal to 18446744073709551615","input":"99999999999999999999","ctx":{"le":18446744073709551615}},` +
-				`{"type":"float_parsing","loc":["query","f32"],"msg":"Input should be a valid number","input":"1e39"},` +
-				`{"type":"float_parsing","loc":["query","f"],"msg":"Input should be a valid number","input":"abc"},` +
+				`{"type":"float_parsing","loc":["query","f32"],"msg":"Input should be a valid number, unable to parse string as a number","input":"1e39"},` +
+				`{"type":"float_parsing","loc":["query","f"],"msg":"Input should be a valid number, unable to parse string as a number","input":"abc"},` +
 				`{"type":"datetime_parsing","loc":["query","t"],"msg":"Input should be a valid datetime in RFC 3339 format","input":"2024-05-01"},` +
 				`{"type":"time_delta_parsing","loc":["query","d"],"msg":"Input should be a valid duration such as 1h30m","input":"5"},` +
 				`{"type":"value_error","loc":["query","ip"],"msg":"Value error, ParseAddr(\"300.1.1.1\"): IPv4 field has value \u003e255","input":"300.1.1.1"},` +
-				`{"type":"int_parsing","loc":["query","p"],"msg":"Input should be a valid integer","input":"x"}]}`,
+				`{"type":"int_parsing","loc":["query","p"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"}]}`,
 		},
 		{
 			name: "int8 below its range", h: bind.Handler(echo[Scalars]),
@@ -102,7 +102,7 @@ func TestParams(t *testing.T) {
 			name: "empty value is sent, and is not an integer", h: bind.Handler(echo[Scalars]),
 			r:          req{target: "/?i="},
 			wantStatus: 422,
-			wantBody:   `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"int_parsing","loc":["query","i"],"msg":"Input should be a valid integer","input":""}]}`,
+			wantBody:   `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"int_parsing","loc":["query","i"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":""}]}`,
 		},
 		{
 			name: "bad escape", h: bind.Handler(echo[Scalars]),
@@ -123,9 +123,9 @@ func TestParams(t *testing.T) {
 			r:          req{target: "/?n=1&n=x&n=3&n=y&c=1,z"},
 			wantStatus: 422,
 			wantBody: `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"3 validation errors","errors":[` +
-				`{"type":"int_parsing","loc":["query","n",1],"msg":"Input should be a valid integer","input":"x"},` +
-				`{"type":"int_parsing","loc":["query","n",3],"msg":"Input should be a valid integer","input":"y"},` +
-				`{"type":"int_parsing","loc":["query","c",1],"msg":"Input should be a valid integer","input":"z"}]}`,
+				`{"type":"int_parsing","loc":["query","n",1],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"},` +
+				`{"type":"int_parsing","loc":["query","n",3],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"y"},` +
+				`{"type":"int_parsing","loc":["query","c",1],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"z"}]}`,
 		},
 		{
 			name: "defaults when absent", h: bind.Handler(echo[Defaults]),
@@ -143,7 +143,7 @@ func TestParams(t *testing.T) {
 			name: "a bad value does not fall back to the default", h: bind.Handler(echo[Defaults]),
 			r:          req{target: "/?limit=ten"},
 			wantStatus: 422,
-			wantBody:   `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer","input":"ten"}]}`,
+			wantBody:   `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"ten"}]}`,
 		},
 		{
 			name: "path header cookie query", pattern: "GET /items/{id}", h: bind.Handler(echo[Sources]),
@@ -158,7 +158,7 @@ func TestParams(t *testing.T) {
 			r:          req{target: "/items/x"},
 			wantStatus: 422,
 			wantBody: `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"4 validation errors","errors":[` +
-				`{"type":"int_parsing","loc":["path","id"],"msg":"Input should be a valid integer","input":"x"},` +
+				`{"type":"int_parsing","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"},` +
 				`{"type":"missing","loc":["query","q"],"msg":"Field required"},` +
 				`{"type":"missing","loc":["query","zero"],"msg":"Field required"},` +
 				`{"type":"missing","loc":["header","x-token"],"msg":"Field required"}]}`,
@@ -190,5 +190,28 @@ func TestDefaultSliceIsNotShared(t *testing.T) {
 		if want := `{"Limit":10,"Sort":"name","Tags":["changed","b"],"Ptr":true}`; body != want {
 			t.Fatalf("body = %s, want %s", body, want)
 		}
+	}
+}
+
+type strictQuery struct {
+	Q     string `query:"q"`
+	Limit int    `query:"limit"`
+}
+
+func (strictQuery) ForbidUnknownFields() {}
+
+// An input type that forbids unknown fields refuses unknown query
+// parameters, as a FastAPI query model with extra="forbid" does.
+func TestQueryForbidsUnknown(t *testing.T) {
+	status, body, _ := serve(t, "GET /", bind.Handler(echo[strictQuery]), req{target: "/?q=a&tool=plumbus&limit=x"})
+	want := `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[` +
+		`{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"},` +
+		`{"type":"extra_forbidden","loc":["query","tool"],"msg":"Extra inputs are not permitted","input":"plumbus"}]}`
+	if status != 422 || body != want {
+		t.Errorf("got %d %s\nwant %s", status, body, want)
+	}
+	status, body, _ = serve(t, "GET /", bind.Handler(echo[strictQuery]), req{target: "/?q=a&limit=2"})
+	if status != 200 || body != `{"Q":"a","Limit":2}` {
+		t.Errorf("got %d %s", status, body)
 	}
 }

@@ -106,6 +106,10 @@ type Input struct {
 	topFields int      // number of fields at the top presence level
 	bodyObj   *validate.Object
 	hasFiles  bool
+	byLoc     map[[2]any]*Param // by the first two elements of their loc
+	// forbidQuery: the input type implements UnknownFieldsForbidder, and
+	// an unknown query parameter is an error.
+	forbidQuery bool
 }
 
 type fieldDefault struct {
@@ -150,6 +154,7 @@ func compileInput(t reflect.Type) (*Input, error) {
 		return nil, fmt.Errorf("bind: %s: %w", t, err)
 	}
 	in := &Input{Type: t, Validation: vp, bodyPos: -1}
+	in.forbidQuery = t.Implements(forbidder) || reflect.PointerTo(t).Implements(forbidder)
 	obj := vp.Object()
 	in.topFields = len(obj.Fields)
 	seen := map[string]string{} // source+name -> field name
@@ -206,6 +211,10 @@ func (in *Input) finish(t reflect.Type, vp *validate.Plan, seen map[string]strin
 }
 
 func (in *Input) add(p *Param) {
+	if in.byLoc == nil {
+		in.byLoc = map[[2]any]*Param{}
+	}
+	in.byLoc[[2]any{p.loc[0], p.loc[1]}] = p
 	p.id = len(in.Params)
 	in.Params = append(in.Params, p)
 	switch p.Source {
@@ -289,6 +298,9 @@ func newParam(t reflect.Type, sf reflect.StructField, source, name string, f val
 			return nil, fmt.Errorf("%s: not a path wildcard name", where)
 		}
 		p.loc = []any{source, name}
+	case SourceForm, SourceFile:
+		// A form is the body, as FastAPI locates its fields.
+		p.loc = []any{SourceBody, name}
 	default:
 		p.loc = []any{source, name}
 	}

@@ -15,7 +15,7 @@ import (
 // Request fills the struct that in points to from r and validates it, with
 // the default Limits. It returns nil, or a *stdapi.Error: 422 listing every
 // problem at once, up to Limits.MaxErrors (each loc starts with its source:
-// "path", "query", "header", "cookie", "body", "form" or "file"), 413 for a
+// "path", "query", "header", "cookie" or "body", forms included), 413 for a
 // body over its limit, 415 for a body of an unsupported media type, 400 for
 // an unreadable body. An invalid input type returns another error (a
 // programming error that stdapi.WriteError answers with a 500).
@@ -123,7 +123,7 @@ func (st *state) bind(in *Input, r *http.Request, v reflect.Value, lim Limits) e
 	}
 	st.setDefaults(in, v)
 	st.validate(in, v)
-	return st.errs.result()
+	return st.errs.result(in)
 }
 
 // validate checks what was sent, each part under its own loc: a parameter

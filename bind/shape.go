@@ -26,6 +26,7 @@ type shape struct {
 	index    map[string]int // struct: field by JSON name, for many fields
 	defaults []fieldDefault // struct: default tags, set before the object's keys
 	extra    bool           // struct: unknown keys are rejected (ForbidUnknownFields)
+	modelErr *failure       // struct: the error for a nested non-object
 	elem     *shape         // pointer target, list and map element
 	key      mapKey         // map: how keys are read
 	nodes    bool           // presence nodes are needed at or below this shape
@@ -81,9 +82,12 @@ const (
 	shapePointer
 )
 
-// UnknownFieldsForbidder is implemented by body types that reject JSON keys
-// they do not declare (pydantic's extra="forbid"): each unknown key is an
-// "extra_forbidden" error. Declare it with an empty method:
+// UnknownFieldsForbidder is implemented by types that reject what they do
+// not declare (pydantic's extra="forbid"): on a JSON body type (or any
+// struct in it), each unknown key is an "extra_forbidden" error; on the
+// input type itself, each unknown query parameter is one, at
+// ["query", name] (FastAPI's query parameter models with extra="forbid").
+// Declare it with an empty method:
 //
 //	func (CreateItem) ForbidUnknownFields() {}
 type UnknownFieldsForbidder interface {
@@ -220,6 +224,8 @@ func (s *shape) structure(t reflect.Type, building map[reflect.Type]*shape) erro
 		return err
 	}
 	s.obj = vp.Object()
+	s.modelErr = &failure{typ: "model_type", msg: "Input should be a valid dictionary or instance of " + t.Name(),
+		ctx: map[string]any{"class_name": t.Name()}}
 	pt := reflect.PointerTo(t)
 	s.extra = t.Implements(forbidder) || pt.Implements(forbidder)
 	if len(s.obj.Fields) >= manyFields {

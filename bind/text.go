@@ -37,9 +37,9 @@ var (
 )
 
 var (
-	errInt      = &failure{typ: "int_parsing", msg: "Input should be a valid integer"}
-	errFloat    = &failure{typ: "float_parsing", msg: "Input should be a valid number"}
-	errBool     = &failure{typ: "bool_parsing", msg: "Input should be a valid boolean"}
+	errInt      = &failure{typ: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer"}
+	errFloat    = &failure{typ: "float_parsing", msg: "Input should be a valid number, unable to parse string as a number"}
+	errBool     = &failure{typ: "bool_parsing", msg: "Input should be a valid boolean, unable to interpret input"}
 	errDatetime = &failure{typ: "datetime_parsing", msg: "Input should be a valid datetime in RFC 3339 format"}
 	errDuration = &failure{typ: "time_delta_parsing", msg: "Input should be a valid duration such as 1h30m"}
 )
