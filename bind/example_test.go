@@ -48,7 +48,7 @@ func ExampleHandler() {
 	post(h, "/owners/0/pets?dry_run=maybe", `{"name":"R","kind":"cow"}`)
 	// Output:
 	// 201 {"owner":7,"name":"Rex","kind":"dog"}
-	// 422 {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"4 validation errors","errors":[{"type":"greater_than_equal","loc":["path","owner"],"msg":"Input should be greater than or equal to 1","input":0,"ctx":{"ge":1}},{"type":"bool_parsing","loc":["query","dry_run"],"msg":"Input should be a valid boolean, unable to interpret input","input":"maybe"},{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 2 characters","input":"R","ctx":{"min_length":2}},{"type":"enum","loc":["body","kind"],"msg":"Input should be 'cat' or 'dog'","input":"cow","ctx":{"expected":"'cat' or 'dog'"}}]}
+	// 422 {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"4 validation errors","errors":[{"type":"greater_than_equal","loc":["path","owner"],"msg":"Input should be greater than or equal to 1","input":"0","ctx":{"ge":1}},{"type":"bool_parsing","loc":["query","dry_run"],"msg":"Input should be a valid boolean, unable to interpret input","input":"maybe"},{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 2 characters","input":"R","ctx":{"min_length":2}},{"type":"enum","loc":["body","kind"],"msg":"Input should be 'cat' or 'dog'","input":"cow","ctx":{"expected":"'cat' or 'dog'"}}]}
 }
 
 func ExampleRequest() {
@@ -72,7 +72,7 @@ func ExampleRequest() {
 	}
 	// Output:
 	// 200 {"Q":"go","Page":1,"Langs":["en","fr"]}
-	// 422 {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[{"type":"missing","loc":["query","q"],"msg":"Field required"},{"type":"greater_than_equal","loc":["query","page"],"msg":"Input should be greater than or equal to 1","input":0,"ctx":{"ge":1}}]}
+	// 422 {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[{"type":"missing","loc":["query","q"],"msg":"Field required"},{"type":"greater_than_equal","loc":["query","page"],"msg":"Input should be greater than or equal to 1","input":"0","ctx":{"ge":1}}]}
 }
 
 // A Response sets the status, headers and cookies of one response.

@@ -109,6 +109,7 @@ func (st *state) setForm(i int, p *Param, f reflect.Value) {
 			p.setFile(f, files)
 		}
 	case len(st.formVals[i]) > 0:
+		st.raw[p.id] = st.formVals[i]
 		level.mark(p.pos, true, nil)
 		if !p.set(f, st.formVals[i], p.loc, &st.errs) {
 			level.setKid(p.pos, failed)

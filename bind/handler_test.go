@@ -50,7 +50,7 @@ func TestAllSourcesInOne422(t *testing.T) {
 		body: `{"name":"","price":10,"category":"food"}`,
 	})
 	want := `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"3 validation errors","errors":[` +
-		`{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":500,"ctx":{"le":100}},` +
+		`{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"500","ctx":{"le":100}},` +
 		`{"type":"missing","loc":["header","x-token"],"msg":"Field required"},` +
 		`{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 1 character","input":"","ctx":{"min_length":1}}]}`
 	if status != 422 || body != want {

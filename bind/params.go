@@ -35,6 +35,7 @@ func (st *state) bindParams(in *Input, r *http.Request, v reflect.Value) {
 // setParam decodes a parameter's values into its field; a value that does
 // not decode is reported, and validate skips it.
 func (st *state) setParam(p *Param, v reflect.Value, vals []string) {
+	st.raw[p.id] = append(st.raw[p.id][:0], vals...)
 	st.top.mark(p.pos, true, nil)
 	if !p.set(v.FieldByIndex(p.index), vals, p.loc, &st.errs) {
 		st.top.setKid(p.pos, failed)

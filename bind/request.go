@@ -55,6 +55,7 @@ type state struct {
 	form      node // presence of a form body's fields
 	formVals  [][]string
 	formFiles [][]*File
+	raw       [][]string // by Param.id: the text values sent, for echoing
 	queryVals [][]string
 	one       [1]string
 	temps     []string
@@ -68,6 +69,7 @@ func getState(in *Input) *state {
 	st := states.Get().(*state)
 	st.formVals = resizeLists(st.formVals, len(in.form))
 	st.formFiles = resize(st.formFiles, len(in.form))
+	st.raw = resizeLists(st.raw, len(in.Params))
 	return st
 }
 
@@ -102,6 +104,7 @@ func (st *state) release() {
 	st.errs = errorList{list: st.errs.list[:0]}
 	st.formVals = resizeLists(st.formVals, len(st.formVals))
 	st.queryVals = resizeLists(st.queryVals, len(st.queryVals))
+	st.raw = resizeLists(st.raw, len(st.raw))
 	clear(st.formFiles)
 	st.one[0] = ""
 	st.temps = st.temps[:0]
@@ -140,7 +143,11 @@ func (st *state) validate(in *Input, v reflect.Value) {
 		if p.InBody {
 			base = v.FieldByIndex(in.bodyIndex)
 		}
+		from := len(st.errs.list)
 		st.count(p.check.Append(st.errs.list, st.errs.max, base, st.levelOf(p), p.loc...))
+		for i := from; i < len(st.errs.list); i++ {
+			st.echoRaw(p, &st.errs.list[i])
+		}
 	}
 	if in.bodyCheck != nil {
 		st.count(in.bodyCheck.Append(st.errs.list, st.errs.max, v, &st.top, SourceBody))
@@ -151,6 +158,25 @@ func (st *state) validate(in *Input, v reflect.Value) {
 	}
 	if len(st.errs.list) == mark {
 		st.count(in.Validation.AppendHook(st.errs.list, st.errs.max, v))
+	}
+}
+
+// echoRaw makes the input of a parameter's error the text that was sent,
+// as FastAPI echoes it ("-1", not -1): validate echoes the decoded value.
+func (st *state) echoRaw(p *Param, fe *stdapi.FieldError) {
+	vals := st.raw[p.id]
+	if fe.Input == nil || len(vals) == 0 {
+		return
+	}
+	i := 0
+	if len(fe.Loc) > 2 {
+		i, _ = fe.Loc[2].(int)
+		if !p.Explode {
+			vals = splitComma(vals)
+		}
+	}
+	if i < len(vals) {
+		fe.Input = truncate(vals[i])
 	}
 }
 

@@ -290,8 +290,8 @@ func TestItems(t *testing.T) {
 		{"list, paged", request{method: "GET", path: "/items?skip=1&limit=1"}, 200, "", `[{"id":2,"name":"Nail","price":0.1,"owner":"alice"}]`},
 		{"list, bad paging", request{method: "GET", path: "/items?skip=-1&limit=1000"}, 422, "",
 			`{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[` +
-				`{"type":"greater_than_equal","loc":["query","skip"],"msg":"Input should be greater than or equal to 0","input":-1,"ctx":{"ge":0}},` +
-				`{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":1000,"ctx":{"le":100}}]}`},
+				`{"type":"greater_than_equal","loc":["query","skip"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}},` +
+				`{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"1000","ctx":{"le":100}}]}`},
 		{"replace", request{method: "PUT", path: "/items/2", contentType: "application/json", body: `{"name":"Nails","price":2.5}`}, 200, "",
 			`{"id":2,"name":"Nails","price":2.5,"owner":"alice"}`},
 		{"replace, unknown", request{method: "PUT", path: "/items/99", contentType: "application/json", body: `{"name":"x","price":1}`}, 404, "",
