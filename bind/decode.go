@@ -447,13 +447,14 @@ func (d *decoder) dict(sh *shape, v reflect.Value) *node {
 	}
 }
 
-// failKey reports a map key that is not of the key type, echoing the key.
+// failKey reports a map key that is not of the key type, echoing the key,
+// at [..., key, "[key]"] as pydantic locates it.
 func (d *decoder) failKey(f *failure) {
 	if d.errs.full() {
 		d.errs.omitted++
 		return
 	}
-	d.errs.add(f.at(d.loc(), d.path[len(d.path)-1].name))
+	d.errs.add(f.at(append(d.loc(), "[key]"), d.path[len(d.path)-1].name))
 }
 
 // mapKeyOf stores the JSON object key k into key, as encoding/json does,

@@ -198,7 +198,7 @@ func TestLongKeysTruncated(t *testing.T) {
 		Body map[int]int
 	}
 	err := bind.Request(newJSONRequest(`{"`+long+`":1}`), &in)
-	if got := mustJSON(t, fieldErrors(t, err)); len(got) > 600 || !strings.Contains(got, `"loc":["body","`+long[:128]+`..."]`) {
+	if got := mustJSON(t, fieldErrors(t, err)); len(got) > 600 || !strings.Contains(got, `"loc":["body","`+long[:128]+`...","[key]"]`) {
 		t.Errorf("%d bytes: %.400s", len(got), got)
 	}
 	var strict StrictIn

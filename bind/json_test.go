@@ -144,7 +144,7 @@ func TestJSONBody(t *testing.T) {
 				`{"type":"datetime_parsing","loc":["body","when"],"msg":"Input should be a valid datetime in RFC 3339 format","input":"yesterday"}`,
 				`{"type":"int_type","loc":["body","meta","a"],"msg":"Input should be a valid integer","input":"b"}`,
 				`{"type":"model_type","loc":["body","ship"],"msg":"Input should be a valid dictionary or instance of Address","input":"x","ctx":{"class_name":"Address"}}`,
-				`{"type":"int_parsing","loc":["body","labels","x"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"}`,
+				`{"type":"int_parsing","loc":["body","labels","x","[key]"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"}`,
 				`{"type":"less_than_equal","loc":["body","count"],"msg":"Input should be less than or equal to 127","input":200,"ctx":{"le":127}}`),
 		},
 		{
