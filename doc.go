@@ -26,6 +26,12 @@
 //
 //	{"type":"about:blank","title":"Not Found","status":404,"detail":"Item not found"}
 //
+// A ServeMux answers a path no pattern matches, and a method no pattern
+// allows, in text/plain ("404 page not found"); RouteErrors(mux) answers
+// them with WriteError instead, keeping the Allow header of a 405, as
+// FastAPI answers {"detail":"Not Found"} and {"detail":"Method Not
+// Allowed"}.
+//
 // The package imports only the standard library; every other stdapi package
 // builds on it.
 package stdapi
