@@ -72,9 +72,9 @@ const (
 // can document the operation's security.
 func Require(s Scheme, scopes ...string) func(http.Handler) http.Handler {
 	mustScheme(s)
-	scopes = slices.Clone(scopes)
+	scopes = slices.Clip(slices.Clone(scopes))
 	return func(next http.Handler) http.Handler {
-		return &guard{scheme: s, scopes: scopes, next: next}
+		return &guard{scheme: s, scopes: scopes, boxed: boxScopes(scopes), next: next}
 	}
 }
 
@@ -84,10 +84,18 @@ func Require(s Scheme, scopes ...string) func(http.Handler) http.Handler {
 // missing scopes are still rejected.
 func Optional(s Scheme, scopes ...string) func(http.Handler) http.Handler {
 	mustScheme(s)
-	scopes = slices.Clone(scopes)
+	scopes = slices.Clip(slices.Clone(scopes))
 	return func(next http.Handler) http.Handler {
-		return &guard{scheme: s, scopes: scopes, next: next, optional: true}
+		return &guard{scheme: s, scopes: scopes, boxed: boxScopes(scopes), next: next, optional: true}
 	}
+}
+
+// boxScopes returns scopes as an interface value, or nil for none.
+func boxScopes(scopes []string) any {
+	if len(scopes) == 0 {
+		return nil
+	}
+	return scopes
 }
 
 // mustScheme panics on a nil scheme, a wiring mistake better found at
@@ -101,12 +109,13 @@ func mustScheme(s Scheme) {
 type guard struct {
 	scheme   Scheme
 	scopes   []string
+	boxed    any // scopes as a context value
 	next     http.Handler
 	optional bool
 }
 
 func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r, required := withRequiredScopes(r, g.scopes)
+	r, required := withRequiredScopes(r, g.scopes, g.boxed)
 	p, err := authorize(r, g.scheme, g.scopes, required)
 	if err != nil {
 		if g.optional && errors.Is(err, ErrNoCredentials) {
@@ -134,7 +143,7 @@ func (g *guard) OpenAPISecurity() (string, map[string]any, []string) {
 // function (see RequiredScopes). It returns the principal or an error for
 // stdapi.WriteError.
 func Authorize(r *http.Request, s Scheme, scopes ...string) (any, error) {
-	r, required := withRequiredScopes(r, scopes)
+	r, required := withRequiredScopes(r, slices.Clip(slices.Clone(scopes)), nil)
 	return authorize(r, s, scopes, required)
 }
 

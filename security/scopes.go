@@ -26,14 +26,24 @@ func RequiredScopes(ctx context.Context) []string {
 
 // withRequiredScopes returns r with scopes added to the required scopes of
 // its context, and all the required scopes. r is returned as is when
-// scopes adds nothing.
-func withRequiredScopes(r *http.Request, scopes []string) (*http.Request, []string) {
+// scopes adds nothing. scopes must not change afterwards; boxed, when not
+// nil, is scopes as an interface value, made once to save an allocation.
+func withRequiredScopes(r *http.Request, scopes []string, boxed any) (*http.Request, []string) {
+	if len(scopes) == 0 {
+		return r, RequiredScopes(r.Context())
+	}
 	have := RequiredScopes(r.Context())
+	if len(have) == 0 {
+		if boxed == nil {
+			boxed = scopes
+		}
+		return r.WithContext(context.WithValue(r.Context(), scopesKey, boxed)), scopes
+	}
 	all := have
 	for _, s := range scopes {
 		if !slices.Contains(all, s) {
 			if len(all) == len(have) {
-				all = slices.Clip(slices.Clone(have))
+				all = slices.Clone(have)
 			}
 			all = append(all, s)
 		}
