@@ -54,9 +54,9 @@
 // dependencies before a handler for their effect only, FastAPI's
 // dependencies=[...], and answers their error instead of calling it: the
 // field errors of all the dependencies that answer 422 together in one 422,
-// as FastAPI reports them, unless another error (a 401, a 500) comes first
-// or after, which is answered at once. A provider that uses others gathers
-// their errors itself: Requires sees only what each of ds returns.
+// as FastAPI reports them; an error of another kind (a 401, a 500), before
+// or after them, is answered instead. A provider that uses others gathers
+// their errors itself: Requires sees only what each dependency returns.
 //
 // # Cleanups and background tasks
 //
