@@ -26,6 +26,21 @@
 //
 //	{"type":"about:blank","title":"Not Found","status":404,"detail":"Item not found"}
 //
+// Detail is a string; Data carries a structured detail, any JSON value, as
+// FastAPI's HTTPException(detail={...}) does. FormatFastAPI sends it as
+// the body's "detail"; FormatProblem keeps the string detail that RFC 9457
+// requires and sends Data as the extension member "data":
+//
+//	&stdapi.Error{Status: 409, Detail: "Item is locked", Data: map[string]any{"code": "locked"}}
+//	FormatFastAPI: {"detail":{"code":"locked"}}
+//	FormatProblem: {"type":"about:blank","title":"Conflict","status":409,"detail":"Item is locked","data":{"code":"locked"}}
+//
+// A ServeMux answers a path no pattern matches, and a method no pattern
+// allows, in text/plain ("404 page not found"); RouteErrors(mux) answers
+// them with WriteError instead, keeping the Allow header of a 405, as
+// FastAPI answers {"detail":"Not Found"} and {"detail":"Method Not
+// Allowed"}.
+//
 // The package imports only the standard library; every other stdapi package
 // builds on it.
 package stdapi

@@ -24,6 +24,14 @@ type Error struct {
 	Title string
 	// Detail explains this occurrence of the problem to the client.
 	Detail string
+	// Data is a structured detail, any value encoding/json can encode: the
+	// twin of FastAPI's HTTPException(detail={...}). In FormatFastAPI it is
+	// the body's "detail" in place of Detail (field errors, when there are
+	// any, still win). RFC 9457 requires a string detail, so in
+	// FormatProblem Detail stays the detail and Data is the extension
+	// member "data" (an Extensions member named "data" is then ignored).
+	// A Data that cannot be encoded is dropped. Default nil: none.
+	Data any
 	// Instance optionally identifies this occurrence (a URI reference).
 	Instance string
 	// Errors lists field errors, typically of a 422 response.

@@ -90,6 +90,28 @@ func ExampleSetFormat() {
 	// 404 application/json {"detail":"Item not found"}
 }
 
+// A ServeMux answers unknown paths and wrong methods in text/plain;
+// wrapped in RouteErrors, it answers them as FastAPI does, keeping Allow.
+func ExampleRouteErrors() {
+	stdapi.SetFormat(stdapi.FormatFastAPI)
+	defer stdapi.SetFormat(stdapi.FormatProblem)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /items", func(w http.ResponseWriter, r *http.Request) {})
+	h := stdapi.RouteErrors(mux)
+
+	for _, r := range []*http.Request{
+		httptest.NewRequest("GET", "/nope", nil),
+		httptest.NewRequest("GET", "/items", nil),
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Header().Get("Allow"), w.Body)
+	}
+	// Output:
+	// 404  {"detail":"Not Found"}
+	// 405 POST {"detail":"Method Not Allowed"}
+}
+
 // The seeds' greetings API with typed handlers: bind reads the path
 // parameter and writes the JSON; an unknown language is a 404 problem.
 func Example_greetings() {

@@ -158,15 +158,7 @@ func encode(e *Error, f Format, status int) []byte {
 	b = append(b, '{')
 	if f == FormatFastAPI {
 		b = append(b, `"detail":`...)
-		if len(e.Errors) > 0 {
-			b = appendErrors(b, e.Errors)
-		} else {
-			detail := e.Detail
-			if detail == "" {
-				detail = e.TitleText()
-			}
-			b = appendJSONString(b, detail)
-		}
+		b = appendFastAPIDetail(b, e)
 	} else {
 		typ := e.Type
 		if typ == "" {
@@ -190,25 +182,7 @@ func encode(e *Error, f Format, status int) []byte {
 			b = append(b, `,"errors":`...)
 			b = appendErrors(b, e.Errors)
 		}
-		if len(e.Extensions) > 0 {
-			keys := make([]string, 0, len(e.Extensions))
-			for k := range e.Extensions {
-				if !reserved[k] {
-					keys = append(keys, k)
-				}
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				v, err := json.Marshal(e.Extensions[k])
-				if err != nil {
-					continue
-				}
-				b = append(b, ',')
-				b = appendJSONString(b, k)
-				b = append(b, ':')
-				b = append(b, v...)
-			}
-		}
+		b = appendExtensions(b, e)
 	}
 	if Debug() && status >= 500 && e.Err != nil {
 		b = append(b, `,"cause":`...)
@@ -220,6 +194,56 @@ func encode(e *Error, f Format, status int) []byte {
 		}
 	}
 	return append(b, '}')
+}
+
+// appendFastAPIDetail appends FastAPI's detail: the field errors, else
+// Data, else Detail or the title.
+func appendFastAPIDetail(b []byte, e *Error) []byte {
+	if len(e.Errors) > 0 {
+		return appendErrors(b, e.Errors)
+	}
+	if e.Data != nil {
+		if v, err := json.Marshal(e.Data); err == nil {
+			return append(b, v...)
+		}
+	}
+	detail := e.Detail
+	if detail == "" {
+		detail = e.TitleText()
+	}
+	return appendJSONString(b, detail)
+}
+
+// appendExtensions appends the members beyond RFC 9457's own: "data" for
+// Data, then Extensions sorted by name.
+func appendExtensions(b []byte, e *Error) []byte {
+	if e.Data != nil {
+		if v, err := json.Marshal(e.Data); err == nil {
+			b = append(b, `,"data":`...)
+			b = append(b, v...)
+		}
+	}
+	if len(e.Extensions) == 0 {
+		return b
+	}
+	keys := make([]string, 0, len(e.Extensions))
+	for k := range e.Extensions {
+		if !reserved[k] && (k != "data" || e.Data == nil) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v, err := json.Marshal(e.Extensions[k])
+		if err != nil {
+			continue
+		}
+		b = append(b, ',')
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	return b
 }
 
 func appendErrors(b []byte, errs []FieldError) []byte {

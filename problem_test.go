@@ -34,6 +34,13 @@ func TestWriteError(t *testing.T) {
 		stdapi.FieldError{Type: "missing", Loc: []any{"body", "price"}, Msg: "Field required"},
 		stdapi.FieldError{Type: "int_parsing", Loc: []any{"query", "skip"}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: "a"},
 	)
+	type lockedDetail struct {
+		Code string `json:"code"`
+		IDs  []int  `json:"ids"`
+	}
+	locked := &stdapi.Error{Status: 409, Detail: "Item is locked",
+		Data:       lockedDetail{Code: "locked", IDs: []int{1, 2}},
+		Extensions: map[string]any{"data": "ignored", "retry": 3}}
 	tests := []struct {
 		name       string
 		format     stdapi.Format
@@ -127,6 +134,46 @@ func TestWriteError(t *testing.T) {
 			wantStatus: 422, wantType: "application/json",
 			wantBody: `{"detail":[{"type":"missing","loc":["body","price"],"msg":"Field required"},` +
 				`{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"a"}]}`,
+		},
+		{
+			name: "structured detail is the data member", err: locked,
+			wantStatus: 409, wantType: "application/problem+json",
+			wantBody: `{"type":"about:blank","title":"Conflict","status":409,"detail":"Item is locked",` +
+				`"data":{"code":"locked","ids":[1,2]},"retry":3}`,
+		},
+		{
+			name: "structured detail without a string detail", err: &stdapi.Error{Status: 400, Data: []string{"a", "b"}},
+			wantStatus: 400, wantType: "application/problem+json",
+			wantBody: `{"type":"about:blank","title":"Bad Request","status":400,"data":["a","b"]}`,
+		},
+		{
+			name: "unencodable structured detail is dropped", err: &stdapi.Error{Status: 400, Detail: "odd", Data: func() {}},
+			wantStatus: 400, wantType: "application/problem+json",
+			wantBody: `{"type":"about:blank","title":"Bad Request","status":400,"detail":"odd"}`,
+		},
+		{
+			name: "fastapi: structured detail", format: stdapi.FormatFastAPI, err: locked,
+			wantStatus: 409, wantType: "application/json",
+			wantBody: `{"detail":{"code":"locked","ids":[1,2]}}`,
+		},
+		{
+			name: "fastapi: structured detail of any JSON type", format: stdapi.FormatFastAPI,
+			err:        &stdapi.Error{Status: 400, Data: []any{"a", 1, nil}},
+			wantStatus: 400, wantType: "application/json",
+			wantBody: `{"detail":["a",1,null]}`,
+		},
+		{
+			name: "fastapi: unencodable structured detail falls back to the detail", format: stdapi.FormatFastAPI,
+			err:        &stdapi.Error{Status: 400, Detail: "odd", Data: math.Inf(1)},
+			wantStatus: 400, wantType: "application/json",
+			wantBody: `{"detail":"odd"}`,
+		},
+		{
+			name: "fastapi: field errors win over structured detail", format: stdapi.FormatFastAPI,
+			err: &stdapi.Error{Status: 422, Data: "ignored",
+				Errors: []stdapi.FieldError{{Type: "missing", Loc: []any{"query", "q"}, Msg: "Field required"}}},
+			wantStatus: 422, wantType: "application/json",
+			wantBody: `{"detail":[{"type":"missing","loc":["query","q"],"msg":"Field required"}]}`,
 		},
 		{
 			name: "fastapi: generic 500", format: stdapi.FormatFastAPI, err: secret,

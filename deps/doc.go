@@ -52,7 +52,11 @@
 // anything else, a panic included, becomes a 500 with a generic body, its
 // cause logged and reachable with errors.Is and errors.As. Requires resolves
 // dependencies before a handler for their effect only, FastAPI's
-// dependencies=[...], and answers the first error instead of calling it.
+// dependencies=[...], and answers their error instead of calling it: the
+// field errors of all the dependencies that answer 422 together in one 422,
+// as FastAPI reports them; an error of another kind (a 401, a 500), before
+// or after them, is answered instead. A provider that uses others gathers
+// their errors itself: Requires sees only what each dependency returns.
 //
 // # Cleanups and background tasks
 //

@@ -1,7 +1,9 @@
 package deps
 
 import (
+	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/stdapi/stdapi"
 )
@@ -23,8 +25,13 @@ type Dependency interface {
 
 // Requires returns middleware that resolves ds, in order, before calling the
 // handler, for their effect only (FastAPI's dependencies=[Depends(...)] on a
-// path operation): the first error is answered with stdapi.WriteError and
-// the handler is not called. Provider values stay cached for the handler.
+// path operation). When any fails the handler is not called and the error
+// is answered with stdapi.WriteError. Validation errors (422 with field
+// errors) are collected, as FastAPI reports those of all the dependencies
+// together: the others are still resolved, and their field errors are
+// answered in one 422, in the order of ds. Any other error (a 401, a 500)
+// is answered at once, in place of the 422s collected before it. Provider
+// values stay cached for the handler.
 // The handler it returns documents what ds declare (OpenAPIParameters,
 // OpenAPISecurity) and unwraps to the wrapped handler. The middleware panics
 // if the handler is nil.
@@ -47,16 +54,56 @@ type requiresHandler struct {
 }
 
 func (h *requiresHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var v validationErrors
 	for _, d := range h.ds {
 		if d == nil {
 			continue
 		}
-		if err := d.require(r); err != nil {
+		if err := d.require(r); err != nil && !v.add(err) {
 			stdapi.WriteError(w, r, err)
 			return
 		}
 	}
+	if err := v.err(); err != nil {
+		stdapi.WriteError(w, r, err)
+		return
+	}
 	h.next.ServeHTTP(w, r)
+}
+
+// validationErrors collects the 422s of several dependencies.
+type validationErrors struct {
+	errs []*stdapi.Error
+}
+
+// add collects err when it is a 422 with field errors, and reports whether
+// it did. The same *stdapi.Error twice (a sub-dependency two dependencies
+// share) counts once.
+func (v *validationErrors) add(err error) bool {
+	e, ok := errors.AsType[*stdapi.Error](err)
+	if !ok || e.StatusCode() != http.StatusUnprocessableEntity || len(e.Errors) == 0 {
+		return false
+	}
+	if !slices.Contains(v.errs, e) {
+		v.errs = append(v.errs, e)
+	}
+	return true
+}
+
+// err returns the one 422 to answer: the only one collected as it is, or
+// their field errors together.
+func (v *validationErrors) err() error {
+	switch len(v.errs) {
+	case 0:
+		return nil
+	case 1:
+		return v.errs[0]
+	}
+	var fields []stdapi.FieldError
+	for _, e := range v.errs {
+		fields = append(fields, e.Errors...)
+	}
+	return stdapi.ValidationError(fields...)
 }
 
 // Unwrap returns the wrapped handler.

@@ -43,9 +43,11 @@
 // {id} without a path:"id" field or the other way round, since bind would
 // answer 422 for a path parameter the pattern never fills.
 //
-// Every operation with inputs documents its 422: the RFC 9457 problem
-// stdapi.WriteError writes, with its errors items. Secured operations
-// document 401, and 403 when they require scopes. Response(status, nil,
+// Every operation with inputs, its own or those a ParameterDescriber
+// declares (the parameters of its dependencies), documents its 422: the
+// RFC 9457 problem stdapi.WriteError writes, with its errors items.
+// Secured operations document 401, and 403 when they require scopes.
+// Response(status, nil,
 // description) on an error status documents the problem body too. Error
 // bodies are documented in the format set by stdapi.SetFormat when the
 // document is built (the FastAPI shape {"detail":...} for

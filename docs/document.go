@@ -293,7 +293,7 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 		}
 		responses[strconv.Itoa(op.status)] = resp
 	}
-	if op.input != nil && (len(op.input.Params) > 0 || op.input.Body != nil) {
+	if op.hasInputs() {
 		op.usesErrors = true
 		responses["422"] = map[string]any{
 			"description": "Validation Error",

@@ -254,6 +254,13 @@ func (op *operation) addSecurity(name string, scheme map[string]any, scopes []st
 	op.security = append(op.security, requirement{name: name, scheme: scheme, scopes: slices.Clone(scopes)})
 }
 
+// hasInputs reports whether the operation reads parameters or a body that
+// can be invalid, its own or a dependency's (deps answers 422 for those
+// too).
+func (op *operation) hasInputs() bool {
+	return len(op.params) > 0 || op.input != nil && (len(op.input.Params) > 0 || op.input.Body != nil)
+}
+
 func (op *operation) outputTypes() []reflect.Type {
 	var ts []reflect.Type
 	if op.output != nil {

@@ -61,6 +61,7 @@ func errorBodies(f stdapi.Format) (media, anyError, validation string, comps map
 				"detail":   map[string]any{"type": "string"},
 				"instance": map[string]any{"type": "string", "format": "uri-reference"},
 				"errors":   map[string]any{"type": "array", "items": map[string]any{"$ref": refPrefix + fieldErrorName}},
+				"data":     map[string]any{"description": "A structured detail, any JSON value, when the error has one (stdapi.Error.Data)."},
 			},
 		},
 	}

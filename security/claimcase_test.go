@@ -99,7 +99,7 @@ func TestClaimsCaseAndTypes(t *testing.T) {
 			}
 			r := httptest.NewRequest("GET", "/", nil)
 			r.Header.Set("Authorization", "Bearer "+tok)
-			check(t, serve(h, r), want{401, map[string]string{"WWW-Authenticate": `Bearer error="invalid_token", error_description="The access token is invalid"`},
+			check(t, serve(h, r), want{401, map[string]string{"WWW-Authenticate": `Bearer error="invalid_token", error_description="The access token is invalid", scope="me"`},
 				problem(401, "Invalid authentication credentials")})
 		})
 	}

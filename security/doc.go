@@ -35,7 +35,7 @@
 //	               malformed/wrong  401 "Invalid authentication credentials" WWW-Authenticate: Basic realm="Restricted"
 //	Bearer, OAuth2Password, OpenIDConnect
 //	               no token         401 "Not authenticated"                  WWW-Authenticate: Bearer
-//	               invalid token    401 "Invalid authentication credentials" WWW-Authenticate: Bearer error="invalid_token"[, error_description="..."]
+//	               invalid token    401 "Invalid authentication credentials" WWW-Authenticate: Bearer error="invalid_token"[, error_description="..."][, scope="a b"]
 //	               missing scope    403 "Not enough permissions"             WWW-Authenticate: Bearer error="insufficient_scope", scope="a b"
 //	APIKey         no/empty key     401 "Not authenticated"                  WWW-Authenticate: APIKey
 //	               wrong key        401 "Invalid authentication credentials" WWW-Authenticate: APIKey
@@ -47,6 +47,18 @@
 // and no challenge. Principals report scopes by implementing Scoped: Claims
 // (the JWT "scope" claim) and Identity (its groups) do. Several
 // Authorization headers in one request are rejected as invalid.
+//
+// # Required scopes
+//
+// Require, Optional and Authorize put the scopes a route requires in the
+// request's context before the scheme authenticates: RequiredScopes(ctx)
+// gives them to a Verify function, as FastAPI's SecurityScopes does, and to
+// the handler. Nested guards add up, outermost first. The challenges of the
+// bearer schemes name them with RFC 6750's scope attribute (scope="me
+// items") when they carry an error (invalid_token, insufficient_scope, or
+// a Bearer challenge without scope that Verify wrote itself); the answer
+// to a request without a token stays a bare "Bearer", as RFC 6750 §3.1
+// asks and FastAPI does.
 //
 // Optional is Require for routes open to anonymous callers (FastAPI's
 // auto_error=False): a request without credentials reaches the handler
@@ -152,6 +164,24 @@
 //	throttle := &security.Throttle{}
 //	mux.Handle("POST /token", throttle.Middleware(&security.TokenEndpoint{Issue: login}))
 //	mux.Handle("GET /admin", throttle.Middleware(security.Require(basic)(admin)))
+//
+// # Deliberate differences from FastAPI
+//
+//   - Missing credentials are a 401 with a challenge (RFC 9110 §15.5.2), as in
+//     FastAPI ≥ 0.122.0; older FastAPI answers 403 from HTTPBearer and the API
+//     key classes.
+//   - Basic challenges carry a realm (default "Restricted"), which RFC 7617 §2
+//     requires; FastAPI's HTTPBasic sends a bare "Basic" unless given one.
+//   - A token without a needed scope is a 403 with error="insufficient_scope"
+//     (RFC 6750 §3.1); the FastAPI tutorial on scopes answers 401 "Not enough
+//     permissions".
+//   - TokenEndpoint answers RFC 6749 §5.2 errors
+//     ({"error":"invalid_grant",...}); the FastAPI tutorial answers 400
+//     {"detail":"Incorrect username or password"}, and 422 for a missing form
+//     field.
+//   - PositConnect answers 400 for a malformed RStudio-Connect-Credentials
+//     header (RFC 9110 §15.5.1); the seed's FastAPI program, which calls
+//     json.loads on it, answers 500.
 //
 // # CORS and CSRF
 //

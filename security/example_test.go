@@ -196,3 +196,22 @@ func ExampleKeySet_ServeHTTP() {
 	// application/jwk-set+json public, max-age=300
 	// {"keys":[]}
 }
+
+// A verifier that sees the route's scopes, like a FastAPI dependency taking
+// SecurityScopes; the rejection's challenge names them.
+func ExampleRequiredScopes() {
+	oauth2 := &security.OAuth2Password{Verify: func(ctx context.Context, token string) (any, error) {
+		fmt.Println("verifying for", security.RequiredScopes(ctx))
+		return nil, security.ErrInvalidCredentials
+	}}
+	h := security.Require(oauth2, "me", "items")(http.NotFoundHandler())
+
+	r := httptest.NewRequest("GET", "/users/me/items", nil)
+	r.Header.Set("Authorization", "Bearer expired")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
+	// Output:
+	// verifying for [me items]
+	// 401 Bearer error="invalid_token", scope="me items"
+}

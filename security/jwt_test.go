@@ -310,11 +310,11 @@ func TestJWTAttacks(t *testing.T) {
 	big := sign("HS256", "HS256", withClaim("pad", strings.Repeat("x", DefaultMaxTokenBytes)), tk.hs256)
 
 	const (
-		invalid  = `Bearer error="invalid_token", error_description="The access token is invalid"`
-		expired  = `Bearer error="invalid_token", error_description="The access token expired"`
-		notYet   = `Bearer error="invalid_token", error_description="The access token is not valid yet"`
-		malform  = `Bearer error="invalid_token", error_description="The access token is malformed"`
-		notAuthn = "Bearer"
+		invalid  = `Bearer error="invalid_token", error_description="The access token is invalid", scope="me"`
+		expired  = `Bearer error="invalid_token", error_description="The access token expired", scope="me"`
+		notYet   = `Bearer error="invalid_token", error_description="The access token is not valid yet", scope="me"`
+		malform  = `Bearer error="invalid_token", error_description="The access token is malformed", scope="me"`
+		notAuthn = "Bearer" // RFC 6750 §3.1: no error information without a token
 	)
 	tests := []struct {
 		name      string

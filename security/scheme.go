@@ -64,14 +64,17 @@ const (
 // (bearer schemes add WWW-Authenticate: Bearer error="insufficient_scope",
 // scope="..." as RFC 6750 §3.1 asks).
 //
+// The scopes are in the request's context before s authenticates (see
+// RequiredScopes), and bearer challenges name them.
+//
 // The handler returned also answers Unwrap() http.Handler and
 // OpenAPISecurity(), which reports the scopes of this route, so that docs
 // can document the operation's security.
 func Require(s Scheme, scopes ...string) func(http.Handler) http.Handler {
 	mustScheme(s)
-	scopes = slices.Clone(scopes)
+	scopes = slices.Clip(slices.Clone(scopes))
 	return func(next http.Handler) http.Handler {
-		return &guard{scheme: s, scopes: scopes, next: next}
+		return &guard{scheme: s, scopes: scopes, boxed: boxScopes(scopes), next: next}
 	}
 }
 
@@ -81,10 +84,18 @@ func Require(s Scheme, scopes ...string) func(http.Handler) http.Handler {
 // missing scopes are still rejected.
 func Optional(s Scheme, scopes ...string) func(http.Handler) http.Handler {
 	mustScheme(s)
-	scopes = slices.Clone(scopes)
+	scopes = slices.Clip(slices.Clone(scopes))
 	return func(next http.Handler) http.Handler {
-		return &guard{scheme: s, scopes: scopes, next: next, optional: true}
+		return &guard{scheme: s, scopes: scopes, boxed: boxScopes(scopes), next: next, optional: true}
 	}
+}
+
+// boxScopes returns scopes as an interface value, or nil for none.
+func boxScopes(scopes []string) any {
+	if len(scopes) == 0 {
+		return nil
+	}
+	return scopes
 }
 
 // mustScheme panics on a nil scheme, a wiring mistake better found at
@@ -98,12 +109,14 @@ func mustScheme(s Scheme) {
 type guard struct {
 	scheme   Scheme
 	scopes   []string
+	boxed    any // scopes as a context value
 	next     http.Handler
 	optional bool
 }
 
 func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p, err := Authorize(r, g.scheme, g.scopes...)
+	r, required := withRequiredScopes(r, g.scopes, g.boxed)
+	p, err := authorize(r, g.scheme, g.scopes, required)
 	if err != nil {
 		if g.optional && errors.Is(err, ErrNoCredentials) {
 			g.next.ServeHTTP(w, r)
@@ -126,19 +139,33 @@ func (g *guard) OpenAPISecurity() (string, map[string]any, []string) {
 
 // Authorize authenticates r with s and checks that the principal holds every
 // one of scopes: the plain-call form of Require for use inside an existing
-// handler. It returns the principal or an error for stdapi.WriteError.
+// handler. As Require does, it makes the scopes visible to s's Verify
+// function (see RequiredScopes). It returns the principal or an error for
+// stdapi.WriteError.
 func Authorize(r *http.Request, s Scheme, scopes ...string) (any, error) {
+	r, required := withRequiredScopes(r, slices.Clip(slices.Clone(scopes)), nil)
+	return authorize(r, s, scopes, required)
+}
+
+// authorize authenticates r, whose context holds the required scopes, and
+// checks that the principal holds those of need. The challenges of bearer
+// schemes name the required scopes.
+func authorize(r *http.Request, s Scheme, need, required []string) (any, error) {
+	c, bearer := s.(scopeChallenger)
 	p, err := s.Authenticate(r)
 	if err != nil {
+		if bearer {
+			err = challengeScopes(err, required)
+		}
 		return nil, err
 	}
 	if p == nil {
 		return nil, &stdapi.Error{Status: http.StatusInternalServerError,
 			Err: errors.New("security: scheme returned a nil principal and no error")}
 	}
-	if len(scopes) > 0 && !hasScopes(p, scopes) {
-		if c, ok := s.(scopeChallenger); ok {
-			return nil, c.insufficientScope(scopes)
+	if len(need) > 0 && !hasScopes(p, need) {
+		if bearer {
+			return nil, c.insufficientScope(required)
 		}
 		return nil, stdapi.NewError(http.StatusForbidden, detailForbidden)
 	}

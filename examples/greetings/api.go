@@ -80,5 +80,5 @@ func New(cfg Config) (http.Handler, error) {
 		docs.Summary("Get one greeting"), docs.Tags("greetings"),
 		docs.Response(http.StatusNotFound, nil, "No greeting for this language"))
 	api.Mount(mux, docs.RedirectRoot())
-	return mux, nil
+	return stdapi.RouteErrors(mux), nil
 }

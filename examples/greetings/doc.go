@@ -6,8 +6,9 @@
 //	curl http://127.0.0.1:8000/greetings/es
 //
 // GET /greetings lists the greetings sorted by language, GET
-// /greetings/{lang} returns one (an unknown language is a 404 problem), GET
-// / redirects to /docs. When GREETINGS_API_KEY is set, the greetings need
+// /greetings/{lang} returns one (an unknown language is a 404 problem:
+// the resource does not exist, RFC 9110 §15.5.5, where the seed's FastAPI
+// program fails its response model with a 500), GET / redirects to /docs. When GREETINGS_API_KEY is set, the greetings need
 // the header "Authorization: Key $GREETINGS_API_KEY", as content restricted
 // on Posit Connect does.
 //

@@ -33,7 +33,8 @@ func TestGreetings(t *testing.T) {
 		{"case matters", "/greetings/EN", 404, "application/problem+json",
 			`{"type":"about:blank","title":"Not Found","status":404,"detail":"No greeting for language EN"}`, ""},
 		{"root redirects to the docs", "/", 302, "", "", "docs"},
-		{"unknown path", "/nope", 404, "text/plain; charset=utf-8", "404 page not found\n", ""},
+		{"unknown path", "/nope", 404, "application/problem+json",
+			`{"type":"about:blank","title":"Not Found","status":404}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,6 +53,19 @@ func TestGreetings(t *testing.T) {
 				t.Errorf("Location %q, want %q", got, tt.location)
 			}
 		})
+	}
+}
+
+func TestGreetingsWrongMethod(t *testing.T) {
+	h, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/greetings", nil))
+	want := `{"type":"about:blank","title":"Method Not Allowed","status":405}`
+	if w.Code != 405 || w.Header().Get("Allow") != "GET, HEAD" || w.Body.String() != want {
+		t.Errorf("POST /greetings: %d Allow %q %s, want 405 Allow \"GET, HEAD\" %s", w.Code, w.Header().Get("Allow"), w.Body, want)
 	}
 }
 

@@ -8,7 +8,9 @@
 //
 // The header is honoured only from trusted proxies: by default the loopback
 // addresses, since Connect runs its proxy on the same host. Anyone who can
-// reach the program directly could otherwise claim to be anyone.
+// reach the program directly could otherwise claim to be anyone. A header
+// that is not Connect's JSON is a 400 (RFC 9110 §15.5.1), where the seed's
+// FastAPI program, calling json.loads on it, answers 500.
 //
 // Flags: -addr, the listen address (default 127.0.0.1:8000); -trusted-proxy,
 // comma-separated networks whose requests may carry the header (default

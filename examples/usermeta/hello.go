@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 
+	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/bind"
 	"github.com/stdapi/stdapi/deps"
 	"github.com/stdapi/stdapi/docs"
@@ -71,5 +72,5 @@ func New(cfg Config) http.Handler {
 		docs.Summary("Greet the viewer"),
 		docs.Response(http.StatusBadRequest, nil, "Malformed RStudio-Connect-Credentials header"))
 	api.Mount(mux, docs.RedirectRoot())
-	return deps.Scope(mux)
+	return deps.Scope(stdapi.RouteErrors(mux))
 }

@@ -68,7 +68,7 @@ func TestPages(t *testing.T) {
 		{"a javascript: base URL is ignored", "/", proxy, "javascript:alert(1)", 200, home("")},
 		{"a protocol-relative base URL is ignored", "/about", proxy, "//evil.example", 200, about("", "Posit")},
 		{"a traversing base URL is ignored", "/", proxy, "/a/../b", 200, home("")},
-		{"unknown page", "/contact", direct, "", 404, "404 page not found\n"},
+		{"unknown page", "/contact", direct, "", 404, `{"type":"about:blank","title":"Not Found","status":404}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

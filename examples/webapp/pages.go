@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 
+	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/templates"
 )
 
@@ -53,5 +54,5 @@ func New() (http.Handler, error) {
 		}
 		return About{Name: name}, nil
 	}))
-	return mux, nil
+	return stdapi.RouteErrors(mux), nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 
+	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/deps"
 	"github.com/stdapi/stdapi/docs"
 	"github.com/stdapi/stdapi/examples/internal/serve"
@@ -109,7 +110,7 @@ func New(cfg Config) (*App, error) {
 	// The Runner goes outermost so that Drain waits for every request's
 	// tasks; either way round, background tasks run after the response and
 	// before the dependency cleanups.
-	a.handler = a.runner.Middleware(deps.Scope(mux))
+	a.handler = a.runner.Middleware(deps.Scope(stdapi.RouteErrors(mux)))
 	return a, nil
 }
 

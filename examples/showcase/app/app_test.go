@@ -173,9 +173,9 @@ func TestSecurity(t *testing.T) {
 	}{
 		{"me without a token", request{path: "/users/me"}, 401, `Bearer`, notAuthenticated},
 		{"me with a malformed token", request{path: "/users/me", header: bearer("not-a-jwt")}, 401,
-			`Bearer error="invalid_token", error_description="The access token is invalid"`, invalidCreds},
+			`Bearer error="invalid_token", error_description="The access token is invalid", scope="me"`, invalidCreds},
 		{"me with a tampered token", request{path: "/users/me", header: bearer(all[:len(all)-4] + "AAAA")}, 401,
-			`Bearer error="invalid_token", error_description="The access token is invalid"`, invalidCreds},
+			`Bearer error="invalid_token", error_description="The access token is invalid", scope="me"`, invalidCreds},
 		{"me with Basic credentials", request{path: "/users/me", header: basic("alice", "wonderland")}, 401, `Bearer`, notAuthenticated},
 		{"me without the me scope", request{path: "/users/me", header: bearer(readOnly)}, 403,
 			`Bearer error="insufficient_scope", scope="me"`, forbidden},
