@@ -23,7 +23,10 @@ const (
 	FormatProblem Format = iota
 	// FormatFastAPI writes application/json bodies shaped like FastAPI's:
 	//	{"detail":"Item not found"}  or  {"detail":[{"type":"missing",...}]}
-	// for clients that already parse FastAPI errors.
+	// for clients that already parse FastAPI errors. A "missing" field
+	// error without an input says "input":null there, as FastAPI's do (for
+	// a missing key of a JSON body, pydantic echoes the enclosing object;
+	// stdapi does not, so that the answer cannot grow with the request).
 	FormatFastAPI
 )
 
@@ -180,7 +183,7 @@ func encode(e *Error, f Format, status int) []byte {
 		}
 		if len(e.Errors) > 0 {
 			b = append(b, `,"errors":`...)
-			b = appendErrors(b, e.Errors)
+			b = appendErrors(b, e.Errors, false)
 		}
 		b = appendExtensions(b, e)
 	}
@@ -200,7 +203,7 @@ func encode(e *Error, f Format, status int) []byte {
 // Data, else Detail or the title.
 func appendFastAPIDetail(b []byte, e *Error) []byte {
 	if len(e.Errors) > 0 {
-		return appendErrors(b, e.Errors)
+		return appendErrors(b, e.Errors, true)
 	}
 	if e.Data != nil {
 		if v, err := json.Marshal(e.Data); err == nil {
@@ -246,9 +249,19 @@ func appendExtensions(b []byte, e *Error) []byte {
 	return b
 }
 
-func appendErrors(b []byte, errs []FieldError) []byte {
-	if out, ok := appendFieldErrors(b, errs); ok {
+// appendErrors appends errs. With nullMissing, a "missing" error without an
+// input says "input":null, as FastAPI's do.
+func appendErrors(b []byte, errs []FieldError, nullMissing bool) []byte {
+	if out, ok := appendFieldErrors(b, errs, nullMissing); ok {
 		return out
+	}
+	if nullMissing {
+		errs = slices.Clone(errs)
+		for i := range errs {
+			if errs[i].Type == "missing" && errs[i].Input == nil {
+				errs[i].Input = json.RawMessage("null")
+			}
+		}
 	}
 	return append(b, encodeFieldErrors(errs)...)
 }

@@ -132,7 +132,7 @@ func TestWriteError(t *testing.T) {
 		{
 			name: "fastapi: validation list", format: stdapi.FormatFastAPI, err: validation,
 			wantStatus: 422, wantType: "application/json",
-			wantBody: `{"detail":[{"type":"missing","loc":["body","price"],"msg":"Field required"},` +
+			wantBody: `{"detail":[{"type":"missing","loc":["body","price"],"msg":"Field required","input":null},` +
 				`{"type":"int_parsing","loc":["query","skip"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"a"}]}`,
 		},
 		{
@@ -173,7 +173,7 @@ func TestWriteError(t *testing.T) {
 			err: &stdapi.Error{Status: 422, Data: "ignored",
 				Errors: []stdapi.FieldError{{Type: "missing", Loc: []any{"query", "q"}, Msg: "Field required"}}},
 			wantStatus: 422, wantType: "application/json",
-			wantBody: `{"detail":[{"type":"missing","loc":["query","q"],"msg":"Field required"}]}`,
+			wantBody: `{"detail":[{"type":"missing","loc":["query","q"],"msg":"Field required","input":null}]}`,
 		},
 		{
 			name: "fastapi: generic 500", format: stdapi.FormatFastAPI, err: secret,

@@ -68,8 +68,8 @@ func appendJSONFloat(b []byte, f float64) ([]byte, bool) {
 // appendFieldErrors appends errs as json.Marshal would, without reflection
 // for the common shapes. It reports false, leaving the caller to fall back
 // to encoding/json, when an input, a loc element or a ctx value is of
-// another type.
-func appendFieldErrors(b []byte, errs []FieldError) ([]byte, bool) {
+// another type. nullMissing is as for appendErrors.
+func appendFieldErrors(b []byte, errs []FieldError, nullMissing bool) ([]byte, bool) {
 	start := len(b)
 	b = append(b, '[')
 	var ok bool
@@ -102,6 +102,8 @@ func appendFieldErrors(b []byte, errs []FieldError) ([]byte, bool) {
 			if b, ok = appendJSONScalar(b, fe.Input); !ok {
 				return b[:start], false
 			}
+		} else if nullMissing && fe.Type == "missing" {
+			b = append(b, `,"input":null`...)
 		}
 		if len(fe.Ctx) > 0 {
 			b = append(b, `,"ctx":{`...)

@@ -16,7 +16,7 @@ func FuzzAppendFieldErrors(f *testing.F) {
 			{Input: idx},
 		}
 		want, err := json.Marshal(errs)
-		got, ok := appendFieldErrors(nil, errs)
+		got, ok := appendFieldErrors(nil, errs, false)
 		if err != nil {
 			if ok {
 				t.Fatalf("fast path accepted what json rejects: %v", err)

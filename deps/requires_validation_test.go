@@ -50,8 +50,8 @@ func TestRequiresCollectsValidationErrors(t *testing.T) {
 	}{
 		{"every dependency's 422 in one", stdapi.FormatProblem, []deps.Dependency{skip, limit}, "/", "", 422, both, 2, false},
 		{"FastAPI format", stdapi.FormatFastAPI, []deps.Dependency{skip, limit}, "/", "", 422,
-			`{"detail":[{"type":"missing","loc":["query","skip"],"msg":"Field required"},` +
-				`{"type":"missing","loc":["query","limit"],"msg":"Field required"}]}`, 2, false},
+			`{"detail":[{"type":"missing","loc":["query","skip"],"msg":"Field required","input":null},` +
+				`{"type":"missing","loc":["query","limit"],"msg":"Field required","input":null}]}`, 2, false},
 		{"one 422 as it is", stdapi.FormatProblem, []deps.Dependency{skip, limit}, "/?skip=1", "", 422,
 			`{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error",` +
 				`"errors":[{"type":"missing","loc":["query","limit"],"msg":"Field required"}]}`, 2, false},
