@@ -100,7 +100,10 @@
 // documented schema says ("50.5" is not a number, pydantic's lax mode
 // would convert it); a missing field's error has no input (pydantic echoes
 // the whole enclosing object, which would make the answer grow with the
-// request).
+// request; stdapi's FastAPI format says "input":null); a body of a media
+// type the input does not read is a 415 Unsupported Media Type (RFC 9110
+// §15.5.16), where FastAPI tries it as the body and answers 422. A
+// parameter's error echoes the text that was sent ("-1"), as FastAPI does.
 //
 // One 422 lists at most Limits.MaxErrors errors (100). Past the cap,
 // binding stops looking, the detail reads "100+ validation errors" and the
