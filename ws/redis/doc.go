@@ -91,7 +91,11 @@
 // not. The Broker stops waiting for a PUBLISH at its deadline even when
 // go-redis does not (go-redis honours a context's deadline only with
 // ContextTimeoutEnabled; otherwise its ReadTimeout, 3s by default, bounds
-// the call, which finishes in the background, four at most).
+// the call, which finishes in the background; until it does, later
+// messages fail at once rather than pile up on a stuck Redis). Messages
+// already written to a frozen Redis cannot be recalled: they reach the
+// other nodes, late and once, when it runs again (one pipeline, at most
+// 128 messages).
 //
 // The way to recover is the application's: tell the clients of Gap.Rooms
 // to reload what they show, for instance,

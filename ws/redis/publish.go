@@ -19,15 +19,18 @@ import (
 var ErrPublishQueueFull = errors.New("ws/redis: publish queue full")
 
 // maxBatch is the most messages one pipeline publishes; maxInflight the
-// most pipelines still running, past their deadline or not.
+// most pipelines running. The publisher waits for each pipeline up to its
+// deadline, so a second one would only start while the first is stuck
+// past its deadline, and would be written to the same stuck Redis, to be
+// run, late, when it wakes up: fail those messages at once instead.
 const (
 	maxBatch    = 128
-	maxInflight = 4
+	maxInflight = 1
 )
 
 var (
 	errUnconfirmed = errors.New("ws/redis: PUBLISH not confirmed by Redis")
-	errStuck       = fmt.Errorf("%w: earlier ones are still running past their deadline", errUnconfirmed)
+	errStuck       = fmt.Errorf("%w: an earlier PUBLISH is still waiting for Redis", errUnconfirmed)
 )
 
 // outgoing is a message waiting to be published.
@@ -145,7 +148,7 @@ func (b *Broker) flush(batch []outgoing) {
 	// go-redis bounds its calls by its own timeouts (ReadTimeout, 3s by
 	// default, times its retries) and honours ctx's deadline only with
 	// ContextTimeoutEnabled: wait for the pipeline until the deadline, and
-	// leave it to finish on its own past it, a few at most.
+	// leave it to finish on its own past it (see maxInflight).
 	select {
 	case b.inflight <- struct{}{}:
 	default:
