@@ -26,19 +26,26 @@ import (
 // deliver encodes the message once for the node and queues it to the local
 // members without blocking; it may be called from any goroutine, also after
 // Unsubscribe for messages already in flight (they are then dropped), and
-// must not be kept once Unsubscribe returns. The data passed to Publish and
-// to deliver must not be modified afterwards.
+// must not be kept once Unsubscribe returns. A Broker carries a message's
+// type, payload and droppability (Message.IsDroppable): build the message
+// to deliver with NewText or NewBinary, and Droppable when the published
+// one was. The payloads of the messages passed to Publish and to deliver
+// must not be modified afterwards.
+//
+// Publish must not block its caller (a connection's read loop, usually) for
+// an outage: bound it with a short deadline, or queue the message and
+// publish it from the Broker's own goroutine.
 //
 // Delivery is at most once: a message published while a node is cut off is
 // lost for that node, as with Redis pub/sub.
 type Broker interface {
 	// Subscribe starts calling deliver with the messages other nodes
 	// publish to room.
-	Subscribe(room string, deliver func(typ MessageType, data []byte)) error
+	Subscribe(room string, deliver func(msg *Message)) error
 	// Unsubscribe stops the deliveries for room.
 	Unsubscribe(room string) error
 	// Publish sends a message to room on every other node.
-	Publish(ctx context.Context, room string, typ MessageType, data []byte) error
+	Publish(ctx context.Context, room string, msg *Message) error
 }
 
 // MemoryBus connects hubs of one process as if they were nodes: the
@@ -52,12 +59,12 @@ type Broker interface {
 //	a.Broadcast(ctx, "lobby", msg) // reaches the lobby members of a and b
 type MemoryBus struct {
 	mu   sync.RWMutex
-	subs map[string]map[*memoryNode]func(MessageType, []byte)
+	subs map[string]map[*memoryNode]func(*Message)
 }
 
 // NewMemoryBus returns an empty bus.
 func NewMemoryBus() *MemoryBus {
-	return &MemoryBus{subs: map[string]map[*memoryNode]func(MessageType, []byte){}}
+	return &MemoryBus{subs: map[string]map[*memoryNode]func(*Message){}}
 }
 
 // Node returns the Broker of a new node on the bus.
@@ -65,12 +72,12 @@ func (b *MemoryBus) Node() Broker { return &memoryNode{bus: b} }
 
 type memoryNode struct{ bus *MemoryBus }
 
-func (n *memoryNode) Subscribe(room string, deliver func(MessageType, []byte)) error {
+func (n *memoryNode) Subscribe(room string, deliver func(*Message)) error {
 	n.bus.mu.Lock()
 	defer n.bus.mu.Unlock()
 	nodes := n.bus.subs[room]
 	if nodes == nil {
-		nodes = map[*memoryNode]func(MessageType, []byte){}
+		nodes = map[*memoryNode]func(*Message){}
 		n.bus.subs[room] = nodes
 	}
 	nodes[n] = deliver
@@ -88,12 +95,13 @@ func (n *memoryNode) Unsubscribe(room string) error {
 }
 
 // Publish delivers to the other nodes synchronously: deliver never blocks.
-func (n *memoryNode) Publish(ctx context.Context, room string, typ MessageType, data []byte) error {
+// The nodes share msg, already encoded by the publishing hub.
+func (n *memoryNode) Publish(ctx context.Context, room string, msg *Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	n.bus.mu.RLock()
-	targets := make([]func(MessageType, []byte), 0, len(n.bus.subs[room]))
+	targets := make([]func(*Message), 0, len(n.bus.subs[room]))
 	for node, deliver := range n.bus.subs[room] {
 		if node != n {
 			targets = append(targets, deliver)
@@ -101,7 +109,7 @@ func (n *memoryNode) Publish(ctx context.Context, room string, typ MessageType, 
 	}
 	n.bus.mu.RUnlock()
 	for _, deliver := range targets {
-		deliver(typ, data)
+		deliver(msg)
 	}
 	return nil
 }

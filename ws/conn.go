@@ -35,8 +35,8 @@ type Conn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	queue chan *Message // outgoing, bounded by Options.SendQueue
-	in    chan inbound  // incoming, unbuffered: one message is read ahead at most
+	queue *sendQueue   // outgoing, bounded by Options.SendQueue
+	in    chan inbound // incoming, unbuffered: one message is read ahead at most
 
 	closeOnce   sync.Once
 	closing     chan struct{} // closed by Close
@@ -66,7 +66,7 @@ func newConn(wsc *websocket.Conn, r *http.Request, opts *Options) *Conn {
 		opts:    opts,
 		ctx:     ctx,
 		cancel:  cancel,
-		queue:   make(chan *Message, opts.SendQueue),
+		queue:   newSendQueue(opts.SendQueue),
 		in:      make(chan inbound),
 		closing: make(chan struct{}),
 	}
@@ -132,20 +132,26 @@ func (c *Conn) ReadText() (string, error) {
 	return string(b), nil
 }
 
-// Send queues m for sending and returns at once. It returns ErrQueueFull,
-// without sending, when Options.SendQueue messages are already waiting, and
-// ErrClosed when the connection is closing or has ended. A nil error means
-// the message was queued, not that the client received it.
+// Send queues m for sending and returns at once. When Options.SendQueue
+// messages are already waiting, a message that is not droppable takes the
+// place of the oldest droppable one waiting (see Message.Droppable), which
+// is then never sent; when there is none, or m is droppable itself, Send
+// returns ErrQueueFull without sending m. It returns ErrClosed when the
+// connection is closing or has ended. A nil error means the message was
+// queued, not that the client received it.
 func (c *Conn) Send(m *Message) error {
+	_, err := c.enqueue(m, false)
+	return err
+}
+
+// enqueue is Send for the hub, which also learns how many queued messages
+// m pushed out, and may ask for the oldest message to be pushed out when
+// no droppable one is waiting.
+func (c *Conn) enqueue(m *Message, dropOldest bool) (evicted int, err error) {
 	if c.closed.Load() {
-		return ErrClosed
+		return 0, ErrClosed
 	}
-	select {
-	case c.queue <- m:
-		return nil
-	default:
-		return ErrQueueFull
-	}
+	return c.queue.push(m, dropOldest)
 }
 
 // SendText queues a text message; see Send.
@@ -310,8 +316,8 @@ func (c *Conn) writeLoop() {
 	}
 	for {
 		select {
-		case m := <-c.queue:
-			if err := c.write(m); err != nil {
+		case <-c.queue.ready:
+			if err := c.writeQueued(); err != nil {
 				c.fail(err)
 				return
 			}
@@ -329,6 +335,16 @@ func (c *Conn) writeLoop() {
 	}
 }
 
+// writeQueued sends the queued messages until the queue is empty.
+func (c *Conn) writeQueued() error {
+	for m := c.queue.pop(); m != nil; m = c.queue.pop() {
+		if err := c.write(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (c *Conn) write(m *Message) error {
 	c.ws.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
 	return m.write(c.ws)
@@ -337,17 +353,9 @@ func (c *Conn) write(m *Message) error {
 // flushAndClose sends the queued messages, then the close frame, and sets
 // the deadline for the peer's answer.
 func (c *Conn) flushAndClose() {
-	for {
-		select {
-		case m := <-c.queue:
-			if err := c.write(m); err != nil {
-				c.fail(err)
-				return
-			}
-			continue
-		default:
-		}
-		break
+	if err := c.writeQueued(); err != nil {
+		c.fail(err)
+		return
 	}
 	by := time.Now().Add(c.opts.CloseTimeout)
 	c.closeBy.Store(by.UnixNano())

@@ -75,7 +75,8 @@
 //     40 seconds.
 //   - WriteTimeout 10s: a peer that does not read in time is dropped.
 //   - CloseTimeout 5s: the wait for the client's answer to a close frame.
-//   - SendQueue 32 messages per connection.
+//   - SendQueue 32 messages per connection (see Hub for what a full
+//     queue does).
 //   - Subprotocols none, EnableCompression off, Accept and Validate none,
 //     Logger slog.Default().
 //   - AllowedOrigins none: only same-origin browser requests (same scheme,
@@ -116,10 +117,26 @@
 // # Hub and brokers
 //
 // A Hub broadcasts a message to a room encoding it once
-// (websocket.PreparedMessage), whatever the number of members. A member
-// whose queue is full is dropped with close 1013 instead of slowing the
-// others or growing memory, and members leave their rooms by themselves
-// when their connection ends. Hub.Close sends 1001 to everyone; call it
+// (websocket.PreparedMessage), whatever the number of members, and members
+// leave their rooms by themselves when their connection ends. Each member
+// has a bounded queue (Options.SendQueue, 32 messages); a broadcast never
+// waits for a slow member. When a member's queue is full:
+//
+//   - a droppable message (NewText(s).Droppable(): presence news such as
+//     "X joined", typing indicators) is dropped for that member, which
+//     stays connected, and never causes a disconnection;
+//   - any other message (chat messages, the default) takes the place of
+//     the oldest droppable message waiting, so chat messages keep their
+//     order and are never lost to presence;
+//   - when none is waiting, Hub.OnFull decides: Disconnect (the default)
+//     closes the member with 1013 and removes it from every room,
+//     DropOldest keeps it and drops its oldest waiting message.
+//
+// A churn of joins and leaves, each announced to the whole room, thus
+// costs slow readers announcements, not their connection. Hub.Stats
+// counts the messages queued, dropped and the members disconnected (and
+// Hub.ExpvarFunc publishes them); Hub.Logger gets a warning, at most one
+// line per second, with the counts since the previous one. Hub.Close sends 1001 to everyone; call it
 // when the server shuts down, as http.Server.Shutdown does not track
 // upgraded connections.
 //

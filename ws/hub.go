@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrHubClosed is returned by Join and Broadcast after Hub.Close.
@@ -15,7 +17,9 @@ var ErrHubClosed = errors.New("ws: hub closed")
 // transports (server-sent events, for instance) may implement it too.
 type Member interface {
 	// Send queues m without blocking. It returns ErrQueueFull when the
-	// member cannot keep up, and the hub then drops it (close 1013).
+	// member cannot keep up: the hub then counts a drop when m is
+	// droppable or the policy is DropOldest, and otherwise disconnects
+	// the member (close 1013); see Hub.OnFull.
 	Send(m *Message) error
 	// Close starts closing the member without blocking.
 	Close(code int, reason string) error
@@ -30,9 +34,19 @@ type Member interface {
 //
 // A broadcast is encoded into its wire frame once, whatever the number of
 // members, and never blocks on a member: each member has its own bounded
-// queue (Options.SendQueue for a *Conn), and a member whose queue is full
-// is removed from every room and closed with 1013 (try again later), so one
-// slow client neither delays the others nor grows the server's memory.
+// queue (Options.SendQueue for a *Conn), so one slow client neither delays
+// the others nor grows the server's memory. When a member's queue is full:
+//
+//   - a droppable message (Message.Droppable: presence news, typing
+//     indicators) is dropped for that member, which stays connected;
+//   - any other message takes the place of the oldest droppable message
+//     waiting, if there is one;
+//   - otherwise OnFull decides: Disconnect (the default) removes the
+//     member from every room and closes it with 1013 (try again later),
+//     DropOldest drops the oldest message waiting.
+//
+// Every drop and disconnection is counted (Stats) and logged, at most one
+// line per second (Logger).
 //
 // A member leaves every room when its connection ends; there is no need to
 // call LeaveAll when a handler returns.
@@ -41,6 +55,20 @@ type Hub struct {
 	// (nodes); see Broker. Set it before the first Join. Default: none,
 	// the hub is alone.
 	Broker Broker
+
+	// OnFull is what the hub does when a member's queue is full and a
+	// message that is not droppable finds no droppable message to take
+	// the place of. Default Disconnect.
+	OnFull FullPolicy
+
+	// Logger receives a warning when members miss messages or are
+	// disconnected for being slow: at most one line per second, with the
+	// counts since the previous line (Stats has the exact totals).
+	// Default slog.Default().
+	Logger *slog.Logger
+
+	queued, dropped, disconnected atomic.Uint64
+	dropLog                       dropLog
 
 	mu      sync.RWMutex
 	closed  bool
@@ -99,14 +127,20 @@ func (h *Hub) Leave(room string, m Member) {
 }
 
 // LeaveAll removes m from every room.
-func (h *Hub) LeaveAll(m Member) {
+func (h *Hub) LeaveAll(m Member) { h.remove(m) }
+
+// remove removes m from every room and reports whether it was a member.
+func (h *Hub) remove(m Member) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if ms := h.members[m]; ms != nil {
-		for room := range ms.rooms {
-			h.leave(room, m)
-		}
+	ms := h.members[m]
+	if ms == nil {
+		return false
 	}
+	for room := range ms.rooms {
+		h.leave(room, m)
+	}
+	return true
 }
 
 // leave removes m from room, forgetting the room when it empties. h.mu is
@@ -131,51 +165,78 @@ func (h *Hub) leave(room string, m Member) {
 	}
 }
 
-// Broadcast sends msg to every member of room in this process, then
-// publishes it through the Broker, if any, for the other nodes. Slow
-// members are dropped (see Hub). It returns ErrHubClosed after Close, and
-// the Broker's error if publishing fails; local members have received the
-// message by then. ctx bounds the publication only.
+// Broadcast queues msg to every member of room in this process, then
+// publishes it through the Broker, if any, for the other nodes. Members
+// that cannot keep up miss it or are disconnected (see Hub). It returns
+// ErrHubClosed after Close, and the Broker's error if publishing fails;
+// local members have the message queued by then. ctx bounds the
+// publication only.
 func (h *Hub) Broadcast(ctx context.Context, room string, msg *Message) error {
 	msg.prepare()
 	if err := h.fanout(room, msg); err != nil {
 		return err
 	}
 	if h.Broker != nil {
-		if err := h.Broker.Publish(ctx, room, msg.typ, msg.data); err != nil {
+		if err := h.Broker.Publish(ctx, room, msg); err != nil {
 			return fmt.Errorf("ws: hub: publish to room %q: %w", room, err)
 		}
 	}
 	return nil
 }
 
-// fanout queues msg to the local members of room and drops those that
-// cannot keep up.
+// fanout queues msg to the local members of room, applies the policy to
+// those that cannot keep up, and counts and logs what they miss.
 func (h *Hub) fanout(room string, msg *Message) error {
 	var slow []Member
+	var queued, dropped uint64
 	h.mu.RLock()
 	if h.closed {
 		h.mu.RUnlock()
 		return ErrHubClosed
 	}
 	for m := range h.rooms[room] {
-		if err := m.Send(msg); errors.Is(err, ErrQueueFull) {
+		evicted, err := h.send(m, msg)
+		dropped += uint64(evicted)
+		switch {
+		case err == nil:
+			queued++
+		case !errors.Is(err, ErrQueueFull): // closing: it leaves by itself
+		case msg.droppable || h.OnFull == DropOldest:
+			dropped++
+		default:
 			slow = append(slow, m)
 		}
 	}
 	h.mu.RUnlock()
+	h.queued.Add(queued)
+	var disconnected uint64
 	for _, m := range slow {
-		h.LeaveAll(m)
-		m.Close(CloseTryAgainLater, "slow consumer")
+		if h.remove(m) { // another broadcast may have disconnected it first
+			disconnected++
+			m.Close(CloseTryAgainLater, "slow consumer")
+		}
+	}
+	if dropped > 0 || disconnected > 0 {
+		h.dropped.Add(dropped)
+		h.disconnected.Add(disconnected)
+		h.logDrops(room, dropped, disconnected)
 	}
 	return nil
 }
 
+// send queues msg to m. A *Conn makes room the way OnFull asks and
+// reports the queued messages it pushed out.
+func (h *Hub) send(m Member, msg *Message) (evicted int, err error) {
+	if c, ok := m.(*Conn); ok {
+		return c.enqueue(msg, h.OnFull == DropOldest)
+	}
+	return 0, m.Send(msg)
+}
+
 // deliverer returns the function the Broker calls with the messages other
 // nodes publish to room.
-func (h *Hub) deliverer(room string) func(MessageType, []byte) {
-	return func(typ MessageType, data []byte) {
-		msg := &Message{typ: typ, data: data}
+func (h *Hub) deliverer(room string) func(*Message) {
+	return func(msg *Message) {
 		msg.prepare()
 		h.fanout(room, msg)
 	}

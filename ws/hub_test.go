@@ -310,7 +310,7 @@ func (r *recordingBroker) record(s string) {
 	r.calls = append(r.calls, s)
 }
 
-func (r *recordingBroker) Subscribe(room string, deliver func(MessageType, []byte)) error {
+func (r *recordingBroker) Subscribe(room string, deliver func(*Message)) error {
 	r.record("sub " + room)
 	if r.failSub != nil {
 		return r.failSub
@@ -323,12 +323,12 @@ func (r *recordingBroker) Unsubscribe(room string) error {
 	return r.Broker.Unsubscribe(room)
 }
 
-func (r *recordingBroker) Publish(ctx context.Context, room string, typ MessageType, data []byte) error {
+func (r *recordingBroker) Publish(ctx context.Context, room string, msg *Message) error {
 	r.record("pub " + room)
 	if r.failPub != nil {
 		return r.failPub
 	}
-	return r.Broker.Publish(ctx, room, typ, data)
+	return r.Broker.Publish(ctx, room, msg)
 }
 
 func (r *recordingBroker) log() string {
@@ -391,7 +391,7 @@ func TestHubBroker(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := bus.Node().Publish(ctx, "room", Text, nil); !errors.Is(err, context.Canceled) {
+	if err := bus.Node().Publish(ctx, "room", NewText("")); !errors.Is(err, context.Canceled) {
 		t.Errorf("Publish with a cancelled context = %v", err)
 	}
 	for _, m := range []*fakeMember{a1, a2, b1, b2} {

@@ -35,8 +35,9 @@ func (t MessageType) String() string {
 // message into its wire frame once (see Hub.Broadcast). Do not modify the
 // byte slice given to NewBinary after building the message.
 type Message struct {
-	typ  MessageType
-	data []byte
+	typ       MessageType
+	data      []byte
+	droppable bool
 
 	once sync.Once
 	pm   atomic.Pointer[websocket.PreparedMessage]
@@ -57,6 +58,23 @@ func NewJSON(v any) (*Message, error) {
 	}
 	return &Message{typ: Text, data: b}, nil
 }
+
+// Droppable returns a message with m's type and payload that a full send
+// queue may drop: presence news ("X joined"), typing indicators, progress
+// updates, anything the client can go without or will see superseded.
+// When a connection's queue is full, a droppable message is not queued, and
+// a message that is not droppable takes the place of the oldest droppable
+// one waiting; a Hub counts these drops (HubStats.Dropped) and never
+// disconnects a member for a droppable message. Messages that are not
+// droppable (the default: chat messages, replies) reach the client in the
+// order they were queued, or the member is disconnected (see
+// Hub.OnFull).
+func (m *Message) Droppable() *Message {
+	return &Message{typ: m.typ, data: m.data, droppable: true}
+}
+
+// IsDroppable reports whether m was made by Droppable.
+func (m *Message) IsDroppable() bool { return m.droppable }
 
 // Type returns the message type.
 func (m *Message) Type() MessageType { return m.typ }

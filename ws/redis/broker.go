@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -25,7 +26,10 @@ var ErrClosed = errors.New("ws/redis: broker closed")
 type Options struct {
 	// Client publishes the broadcasts and opens the node's pub/sub
 	// connection: a *goredis.Client (the tested case) or another
-	// go-redis UniversalClient. The Broker does not close it. Required.
+	// go-redis UniversalClient, with any options: the copies that its
+	// retries (MaxRetries) may publish are dropped by the receiving nodes,
+	// so delivery stays at most once. The Broker does not close it.
+	// Required.
 	Client goredis.UniversalClient
 
 	// Prefix starts the name of every Redis key and channel the Broker
@@ -67,6 +71,20 @@ type Options struct {
 	// none, presence is off and Count and Nodes return ErrNoPresence.
 	LocalCount func(room string) int
 
+	// PublishTimeout bounds the publication of each broadcast, from the
+	// call to Publish to Redis's confirmation, waiting in the queue
+	// included: a message not confirmed in time is counted in
+	// Stats.PublishFailed, and a message whose time ran out while it waited
+	// is not sent at all, so a Redis outage never delays broadcasts beyond
+	// it, nor sends stale ones once Redis is back. Default 500ms (0 or
+	// negative).
+	PublishTimeout time.Duration
+
+	// PublishQueue is the number of broadcasts that may wait to be
+	// published; Publish returns ErrPublishQueueFull beyond it. Default
+	// 1024 (0 or negative).
+	PublishQueue int
+
 	// PresenceInterval is how often a node refreshes its presence records;
 	// a node's record expires after three intervals without refresh (a
 	// crashed node stops being counted then). Default 5s (0 or negative).
@@ -84,6 +102,8 @@ const (
 	DefaultMinBackoff       = 100 * time.Millisecond
 	DefaultMaxBackoff       = 5 * time.Second
 	DefaultPresenceInterval = 5 * time.Second
+	DefaultPublishTimeout   = 500 * time.Millisecond
+	DefaultPublishQueue     = 1024
 )
 
 // Gap describes an outage of a node's pub/sub connection. Redis pub/sub is
@@ -104,10 +124,21 @@ type Gap struct {
 
 // Stats are counters since New, for metrics.
 type Stats struct {
-	// Published counts broadcasts published to Redis.
+	// Published counts broadcasts published to Redis (confirmed by it).
 	Published uint64
+	// PublishDropped counts broadcasts refused by Publish because the
+	// publish queue was full (ErrPublishQueueFull).
+	PublishDropped uint64
+	// PublishFailed counts broadcasts not confirmed by Redis within
+	// Options.PublishTimeout: an error, a timeout, or a wait in the queue
+	// that used the whole time. The other nodes received each of them
+	// once or not at all.
+	PublishFailed uint64
 	// Delivered counts messages from other nodes handed to the hub.
 	Delivered uint64
+	// Duplicates counts copies of messages from other nodes dropped on
+	// arrival: a PUBLISH the client sent twice (see Options.Client).
+	Duplicates uint64
 	// Malformed counts messages on a room channel that this package did not
 	// write (they are dropped and logged).
 	Malformed uint64
@@ -121,8 +152,16 @@ type Stats struct {
 // ws.Hub per process, and a broadcast on any node reaches the room's
 // members on every node. Create it with New; Close it after the hub.
 type Broker struct {
-	opts Options
-	node string
+	opts  Options
+	node  string
+	epoch uint64 // random: tells this Broker's messages from those of an earlier one with the same NodeID
+	seq   atomic.Uint64
+
+	out      chan outgoing // broadcasts waiting to be published
+	inflight chan struct{} // a token per pipeline running
+	stopPub  chan struct{} // closed by Close: publish what is left and stop
+	pubLog   pubLog
+	dedupe   dedupe // used by the receiving goroutine only
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -131,8 +170,8 @@ type Broker struct {
 
 	mu        sync.RWMutex
 	closed    bool
-	rooms     map[string]func(ws.MessageType, []byte) // rooms the hub wants, and their deliver functions
-	confirmed map[string]bool                         // rooms Redis confirmed on the current connection
+	rooms     map[string]func(*ws.Message) // rooms the hub wants, and their deliver functions
+	confirmed map[string]bool              // rooms Redis confirmed on the current connection
 	connected bool
 	present   map[string]bool // rooms with a presence record; written by the control goroutine
 	changed   chan struct{}   // closed when rooms, confirmed or connected change (for Sync)
@@ -144,16 +183,17 @@ type Broker struct {
 	ps      *goredis.PubSub
 	applied map[string]bool // rooms (un)subscribed on ps
 
-	published, delivered, malformed, gaps atomic.Uint64
+	published, pubDropped, pubFailed, delivered, duplicates, malformed, gaps atomic.Uint64
 }
 
 var _ ws.Broker = (*Broker)(nil)
 
-// New returns a Broker for one node and starts its two goroutines: one
-// receives from the pub/sub connection (and reconnects it), the other
-// applies the hub's subscriptions and refreshes presence. New does not
-// wait for Redis: the receiving goroutine connects, and an unreachable
-// Redis is logged and retried (and reported by Publish). It returns an
+// New returns a Broker for one node and starts its three goroutines: one
+// receives from the pub/sub connection (and reconnects it), one publishes
+// the broadcasts, the last applies the hub's subscriptions and refreshes
+// presence. New does not wait for Redis: the receiving goroutine connects,
+// and an unreachable Redis is logged and retried (and counted in Stats).
+// It returns an
 // error when Client is nil or NodeID is longer than 255 bytes.
 func New(opts Options) (*Broker, error) {
 	if opts.Client == nil {
@@ -183,14 +223,26 @@ func New(opts Options) (*Broker, error) {
 	if opts.PresenceInterval <= 0 {
 		opts.PresenceInterval = DefaultPresenceInterval
 	}
+	if opts.PublishTimeout <= 0 {
+		opts.PublishTimeout = DefaultPublishTimeout
+	}
+	if opts.PublishQueue <= 0 {
+		opts.PublishQueue = DefaultPublishQueue
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	var epoch [8]byte
+	rand.Read(epoch[:])
 	b := &Broker{
 		opts:      opts,
 		node:      opts.NodeID,
+		epoch:     binary.BigEndian.Uint64(epoch[:]),
+		out:       make(chan outgoing, opts.PublishQueue),
+		stopPub:   make(chan struct{}),
+		inflight:  make(chan struct{}, maxInflight),
 		wake:      make(chan struct{}, 1),
-		rooms:     map[string]func(ws.MessageType, []byte){},
+		rooms:     map[string]func(*ws.Message){},
 		confirmed: map[string]bool{},
 		changed:   make(chan struct{}),
 		applied:   map[string]bool{},
@@ -198,9 +250,10 @@ func New(opts Options) (*Broker, error) {
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.ps = opts.Client.Subscribe(b.ctx)
-	b.wg.Add(2)
+	b.wg.Add(3)
 	go b.receive()
 	go b.control()
+	go b.publisher()
 	return b, nil
 }
 
@@ -211,7 +264,7 @@ func (b *Broker) NodeID() string { return b.node }
 // once; the Redis subscription is made from the Broker's goroutine (see
 // Sync). Broadcasts that other nodes publish before it is in place do not
 // reach this node. It returns ErrClosed after Close.
-func (b *Broker) Subscribe(room string, deliver func(typ ws.MessageType, data []byte)) error {
+func (b *Broker) Subscribe(room string, deliver func(msg *ws.Message)) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -235,25 +288,6 @@ func (b *Broker) Unsubscribe(room string) error {
 		b.notifyLocked()
 		b.poke()
 	}
-	return nil
-}
-
-// Publish sends a message to room on every other node, as one Redis
-// PUBLISH of the message tagged with this node's id. It returns ErrClosed
-// after Close, and the Redis error (wrapped) when Redis cannot be reached
-// within ctx and the client's own retries.
-func (b *Broker) Publish(ctx context.Context, room string, typ ws.MessageType, data []byte) error {
-	b.mu.RLock()
-	closed := b.closed
-	b.mu.RUnlock()
-	if closed {
-		return ErrClosed
-	}
-	env := appendEnvelope(make([]byte, 0, envelopeHeader+len(b.node)+len(data)), b.node, typ, data)
-	if err := b.opts.Client.Publish(ctx, b.channel(room), env).Err(); err != nil {
-		return fmt.Errorf("ws/redis: publish: %w", err)
-	}
-	b.published.Add(1)
 	return nil
 }
 
@@ -317,15 +351,19 @@ func (b *Broker) Stats() Stats {
 	connected := b.connected
 	b.mu.RUnlock()
 	return Stats{
-		Published: b.published.Load(),
-		Delivered: b.delivered.Load(),
-		Malformed: b.malformed.Load(),
-		Gaps:      b.gaps.Load(),
-		Connected: connected,
+		Published:      b.published.Load(),
+		PublishDropped: b.pubDropped.Load(),
+		PublishFailed:  b.pubFailed.Load(),
+		Delivered:      b.delivered.Load(),
+		Duplicates:     b.duplicates.Load(),
+		Malformed:      b.malformed.Load(),
+		Gaps:           b.gaps.Load(),
+		Connected:      connected,
 	}
 }
 
-// Close stops the Broker: it closes the pub/sub connection, removes this
+// Close stops the Broker: it publishes the broadcasts still queued (each
+// within its PublishTimeout), closes the pub/sub connection, removes this
 // node's presence records (best effort, within ctx), and waits for its
 // goroutines to end. Close the hub first (ws.Hub.Close), so that no member
 // is left waiting for broadcasts. Later Subscribe, Publish and Sync calls
@@ -340,6 +378,7 @@ func (b *Broker) Close(ctx context.Context) error {
 	b.closed = true
 	b.notifyLocked()
 	b.mu.Unlock()
+	close(b.stopPub)
 	b.cancel()
 	b.psMu.Lock()
 	b.ps.Close()

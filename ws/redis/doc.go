@@ -42,10 +42,20 @@
 // between costs nothing. Sync waits until the subscriptions are in place.
 //
 // A broadcast is published once per node, as one PUBLISH of the message
-// tagged with the node's id (Options.NodeID); the receiving nodes decode it
-// once and their hub encodes the WebSocket frame once for all its members.
-// The hub delivers to its own members before publishing, so a node skips
-// the messages that carry its own id. Messages on a room channel that this
+// tagged with the node's id (Options.NodeID) and a sequence number; the
+// receiving nodes decode it once and their hub encodes the WebSocket frame
+// once for all its members. The hub delivers to its own members before
+// publishing, so a node skips the messages that carry its own id.
+// Whether a message is droppable (ws.Message.Droppable) travels with it.
+//
+// Publish, so Hub.Broadcast, never waits for Redis: it queues the message
+// (Options.PublishQueue, 1024) and returns; the Broker's goroutine
+// publishes the queue in order, many messages per round trip. Each message
+// is published within Options.PublishTimeout (500ms) of its broadcast, or
+// given up, counted (Stats.PublishFailed) and logged, at most one line per
+// second; a full queue refuses the message (ErrPublishQueueFull,
+// Stats.PublishDropped). A broadcast from a chat's read loop therefore
+// costs the sender microseconds, even while Redis is frozen or gone. Messages on a room channel that this
 // package did not write are dropped, logged and counted
 // (Stats.Malformed).
 //
@@ -63,8 +73,29 @@
 //     Stats.Gaps and calls Options.OnGap with a Gap: when it started and
 //     ended, the error, and the rooms whose messages may be lost. A gap is
 //     reported for a failed first connection too.
-//   - Meanwhile, broadcasts still reach the local members, and Publish (so
-//     Hub.Broadcast) returns the Redis error.
+//   - Meanwhile, broadcasts still reach the local members at once, and
+//     the other nodes not at all: their publication fails after
+//     PublishTimeout, or at once when Redis refuses connections, and is
+//     counted. A message written to a frozen Redis may still reach the
+//     other nodes when it runs again, once.
+//
+// Delivery is at most once whatever the client's options: go-redis
+// retries a command or pipeline whose connection failed or timed out
+// after it was written (MaxRetries, 3 by default), and a Redis that was
+// slow rather than gone then runs both copies; the receiving nodes drop
+// the copies (Stats.Duplicates), by the sequence number of each Broker
+// (a random epoch and a counter; each node remembers the latest 1024
+// numbers of the last 1024 origins it heard). Dropping copies on arrival
+// keeps the client's retries, which make delivery likelier, and works for
+// every UniversalClient, where cloning the client with retries off would
+// not. The Broker stops waiting for a PUBLISH at its deadline even when
+// go-redis does not (go-redis honours a context's deadline only with
+// ContextTimeoutEnabled; otherwise its ReadTimeout, 3s by default, bounds
+// the call, which finishes in the background; until it does, later
+// messages fail at once rather than pile up on a stuck Redis). Messages
+// already written to a frozen Redis cannot be recalled: they reach the
+// other nodes, late and once, when it runs again (one pipeline, at most
+// 128 messages).
 //
 // The way to recover is the application's: tell the clients of Gap.Rooms
 // to reload what they show, for instance,
@@ -114,6 +145,7 @@
 //     readable (a host name and pid) for logs and presence, at most 255
 //     bytes. Two nodes with the same id would skip each other's messages.
 //   - PingInterval 15s, MinBackoff 100ms, MaxBackoff 5s.
+//   - PublishTimeout 500ms, PublishQueue 1024 messages.
 //   - OnGap: none; outages are logged and counted anyway.
 //   - LocalCount: none, presence off (Count and Nodes return ErrNoPresence).
 //   - PresenceInterval 5s; records expire after 3 intervals.

@@ -109,9 +109,11 @@ func TestRedisRestart(t *testing.T) {
 
 	killed := time.Now()
 	srv.kill()
-	// Publishing fails; the node's own clients still get the message.
-	call(t, "POST", "http://"+addrA+"/broadcast/lobby", "during", 502)
+	// Publishing fails, on the Broker's goroutine (Broadcast does not
+	// wait), and is counted; the node's own clients still get the message.
+	call(t, "POST", "http://"+addrA+"/broadcast/lobby", "during", 204)
 	expect(t, onA, "during")
+	waitFor(t, func() bool { return a.broker.Stats().PublishFailed == 1 })
 
 	srv.start()
 	var gap Gap

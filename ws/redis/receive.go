@@ -9,6 +9,7 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+	"github.com/stdapi/stdapi/ws"
 )
 
 var errNoPong = errors.New("ws/redis: Redis did not answer a ping")
@@ -101,16 +102,16 @@ func (b *Broker) handle(msg any) {
 	}
 }
 
-// dispatch hands a message published by another node to the hub.
+// dispatch hands a message published by another node to the hub, once.
 func (b *Broker) dispatch(channel, payload string) {
 	room, ok := strings.CutPrefix(channel, b.opts.Prefix+"room:")
-	node, typ, data, err := parseEnvelope(payload)
+	e, data, err := parseEnvelope(payload)
 	if !ok || err != nil {
 		b.malformed.Add(1)
 		b.opts.Logger.Warn("ws/redis: dropped a malformed message", "node", b.node, "channel", channel, "bytes", len(payload))
 		return
 	}
-	if node == b.node {
+	if e.node == b.node {
 		return // delivered locally by the hub before it published
 	}
 	b.mu.RLock()
@@ -119,8 +120,21 @@ func (b *Broker) dispatch(channel, payload string) {
 	if deliver == nil {
 		return // the last member left after the message was sent
 	}
+	if !b.dedupe.first(origin{e.node, e.epoch}, e.seq) {
+		b.duplicates.Add(1)
+		return
+	}
+	var msg *ws.Message
+	if e.typ == ws.Text {
+		msg = ws.NewText(data)
+	} else {
+		msg = ws.NewBinary([]byte(data))
+	}
+	if e.droppable {
+		msg = msg.Droppable()
+	}
 	b.delivered.Add(1)
-	deliver(typ, []byte(data))
+	deliver(msg)
 }
 
 // settle marks the connection up once it answered and every room is

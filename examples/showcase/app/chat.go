@@ -98,8 +98,11 @@ func (a *App) chat(ctx context.Context, c *ws.Conn) error {
 	}
 }
 
+// announce tells the room who comes and goes. The news is droppable: a
+// chatter whose queue is full misses it rather than being disconnected,
+// and a chat message waiting behind it takes its place.
 func (a *App) announce(ctx context.Context, text string) {
 	if msg, err := ws.NewJSON(ChatOut{Text: text}); err == nil {
-		a.hub.Broadcast(ctx, chatRoom, msg)
+		a.hub.Broadcast(ctx, chatRoom, msg.Droppable())
 	}
 }
