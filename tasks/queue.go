@@ -41,6 +41,15 @@ type QueueOptions struct {
 	// (in-memory). By default Enqueue waits for room until its context is
 	// done.
 	FailFast bool
+	// MaxBacklog bounds the work the queue holds (in-memory): Enqueue
+	// returns ErrFull at once, whatever FailFast, when the jobs waiting in
+	// the buffer and running, this one included, would take longer than
+	// MaxBacklog to finish on Workers workers, at the mean duration of the
+	// recent attempts. Set it below the time Shutdown is given, so that
+	// what the queue accepts can drain. Zero means no bound but Buffer;
+	// until an attempt has finished the mean is unknown and only Buffer
+	// applies. Jobs waiting for a retry or their run-at time do not count.
+	MaxBacklog time.Duration
 	// Backoff spaces retries (in-memory); its zero value starts at one
 	// second, doubles, caps at five minutes and jitters by ±20%.
 	Backoff Backoff
@@ -56,8 +65,9 @@ type QueueOptions struct {
 	// each time.
 	Logger *slog.Logger
 
-	// Now tells the time, to compute how long a job's RunAt is away
-	// (in-memory); nil means time.Now. Tests replace it, with Sleep and Rand.
+	// Now tells the time, to compute how long a job's RunAt is away and,
+	// with MaxBacklog, how long attempts take (in-memory); nil means
+	// time.Now. Tests replace it, with Sleep and Rand.
 	Now func() time.Time
 	// Sleep waits for d or until ctx is done, returning ctx.Err() then
 	// (in-memory); nil means a timer. A replacement must return promptly
@@ -197,7 +207,7 @@ func MaxAttempts(n int) EnqueueOption { return func(j *Job) { j.MaxAttempts = ma
 // It returns ErrUnknownKind for an unregistered kind, an error for a payload
 // of another type or that cannot be encoded, and the backend's error:
 // ErrClosed after Shutdown, ErrFull when the in-memory buffer is full and
-// FailFast is set, ErrDuplicate for a unique key in use, or ctx's error when
+// FailFast is set or the backlog exceeds MaxBacklog, ErrDuplicate for a unique key in use, or ctx's error when
 // ctx is done while waiting for room.
 func Enqueue[P any](ctx context.Context, q *Queue, kind string, payload P, opts ...EnqueueOption) error {
 	h := (*q.handlers.Load())[kind]
@@ -216,6 +226,31 @@ func Enqueue[P any](ctx context.Context, q *Queue, kind string, payload P, opts 
 		o(job)
 	}
 	if err := q.backend.Enqueue(ctx, job); err != nil {
+		return err
+	}
+	q.enqueued.Add(1)
+	return nil
+}
+
+// Requeue enqueues again a job that a Queue handed back unfinished (one of
+// a *ShutdownError's Jobs), typically saved at shutdown and read back after
+// a restart. It keeps the job's Kind, Payload, Queue, Priority, RunAt,
+// UniqueKey and MaxAttempts (the Queue's when zero); the backend gives it a
+// new ID and its attempts start over. It does not change job. It fails as
+// Enqueue does, and with an error for a payload that is not JSON.
+func (q *Queue) Requeue(ctx context.Context, job *Job) error {
+	if (*q.handlers.Load())[job.Kind] == nil {
+		return fmt.Errorf("tasks: requeue %q: %w", job.Kind, ErrUnknownKind)
+	}
+	if !json.Valid(job.Payload) {
+		return fmt.Errorf("tasks: requeue %q: the payload is not JSON", job.Kind)
+	}
+	j := &Job{Kind: job.Kind, Payload: append(json.RawMessage(nil), job.Payload...), Queue: job.Queue,
+		Priority: job.Priority, RunAt: job.RunAt, UniqueKey: job.UniqueKey, MaxAttempts: job.MaxAttempts}
+	if j.MaxAttempts <= 0 {
+		j.MaxAttempts = q.maxAttempts
+	}
+	if err := q.backend.Enqueue(ctx, j); err != nil {
 		return err
 	}
 	q.enqueued.Add(1)
@@ -289,8 +324,9 @@ func (q *Queue) log() *slog.Logger {
 // Shutdown stops intake (Enqueue returns ErrClosed from now on) and waits
 // until every accepted job has finished, retries included, or ctx is done.
 // Then it stops the workers. With the in-memory backend, it returns nil when
-// everything finished, and otherwise a *ShutdownError listing the jobs that
-// did not, whose attempts in progress see their context cancelled.
+// everything finished, and otherwise a *ShutdownError handing back every
+// job that did not, with its payload, for the program to save and Requeue;
+// their attempts in progress see their context cancelled.
 func (q *Queue) Shutdown(ctx context.Context) error { return q.backend.Shutdown(ctx) }
 
 // Stats are counters of a Queue since it was created, as seen by this
