@@ -2,6 +2,7 @@ package tasks_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync/atomic"
 	"testing"
@@ -64,10 +65,15 @@ func TestMaxBacklog(t *testing.T) {
 	if accepted != 40 {
 		t.Errorf("accepted %d jobs of 50ms on 2 workers within 1s, want 40", accepted)
 	}
+	// A job handed back by an earlier Queue was accepted once: Requeue
+	// takes it whatever the backlog.
+	if err := q.Requeue(ctx, &tasks.Job{Kind: "job", Payload: json.RawMessage("true")}); err != nil {
+		t.Fatalf("Requeue over the backlog: %v", err)
+	}
 	close(release)
 	shutdown(t, q)
-	if s := q.Stats(); s.Enqueued != 41 || s.Succeeded != 41 || ran.Load() != 41 {
-		t.Errorf("stats %+v, %d ran; want the 41 accepted jobs run", s, ran.Load())
+	if s := q.Stats(); s.Enqueued != 42 || s.Succeeded != 42 || ran.Load() != 42 {
+		t.Errorf("stats %+v, %d ran; want the 42 accepted jobs run", s, ran.Load())
 	}
 
 	// Without MaxBacklog, only the buffer bounds the queue.

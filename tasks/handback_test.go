@@ -94,7 +94,7 @@ func TestShutdownHandsBackEveryJob(t *testing.T) {
 	for range 10 {
 		release <- struct{}{}
 	}
-	waitUntil(t, func() bool { return q.Stats().Succeeded == 10 })
+	waitUntil(t, func() bool { s := q.Stats(); return s.Succeeded == 10 && s.Running == 2 })
 	sctx, cancel := context.WithCancel(ctx)
 	cancel()
 	var serr *tasks.ShutdownError

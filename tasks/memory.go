@@ -117,13 +117,17 @@ func (m *memory) Start(w Worker) error {
 // Len reports the jobs waiting: in the buffer, or for a retry or run-at time.
 func (m *memory) Len() int { return len(m.buf) + int(m.sleepers.count()) }
 
-func (m *memory) Enqueue(ctx context.Context, job *Job) error {
+func (m *memory) Enqueue(ctx context.Context, job *Job) error { return m.enqueue(ctx, job, true) }
+
+// enqueue accepts job; admit applies MaxBacklog, which Queue.Requeue
+// skips: its jobs were accepted once already.
+func (m *memory) enqueue(ctx context.Context, job *Job, admit bool) error {
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
 		return ErrClosed
 	}
-	if m.overBudget() {
+	if admit && m.overBudget() {
 		m.mu.Unlock()
 		return ErrFull
 	}

@@ -236,8 +236,10 @@ func Enqueue[P any](ctx context.Context, q *Queue, kind string, payload P, opts 
 // a *ShutdownError's Jobs), typically saved at shutdown and read back after
 // a restart. It keeps the job's Kind, Payload, Queue, Priority, RunAt,
 // UniqueKey and MaxAttempts (the Queue's when zero); the backend gives it a
-// new ID and its attempts start over. It does not change job. It fails as
-// Enqueue does, and with an error for a payload that is not JSON.
+// new ID and its attempts start over. It does not change job. The job was
+// accepted once, so QueueOptions.MaxBacklog does not refuse it; otherwise
+// Requeue fails as Enqueue does, and with an error for a payload that is
+// not JSON.
 func (q *Queue) Requeue(ctx context.Context, job *Job) error {
 	if (*q.handlers.Load())[job.Kind] == nil {
 		return fmt.Errorf("tasks: requeue %q: %w", job.Kind, ErrUnknownKind)
@@ -250,7 +252,13 @@ func (q *Queue) Requeue(ctx context.Context, job *Job) error {
 	if j.MaxAttempts <= 0 {
 		j.MaxAttempts = q.maxAttempts
 	}
-	if err := q.backend.Enqueue(ctx, j); err != nil {
+	var err error
+	if m, ok := q.backend.(*memory); ok {
+		err = m.enqueue(ctx, j, false)
+	} else {
+		err = q.backend.Enqueue(ctx, j)
+	}
+	if err != nil {
 		return err
 	}
 	q.enqueued.Add(1)
