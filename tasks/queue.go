@@ -270,17 +270,19 @@ func (q *Queue) Requeue(ctx context.Context, job *Job) error {
 // panic in the handler becomes a *stdapi.PanicError. The outcome is counted
 // in Stats and failures are logged; an attempt that fails after ctx is done
 // counts as interrupted (neither retried nor failed), for the backend to
-// report as unfinished. Backends call it; programs do not need to.
+// report as unfinished. A job of a kind without a handler is not run,
+// counted or logged: Work returns a Permanent error wrapping ErrUnknownKind
+// and the backend decides, and says, what becomes of it (the river backend
+// puts it back for a node that knows the kind, a limited number of times).
+// Backends call Work; programs do not need to.
 func (q *Queue) Work(ctx context.Context, job *Job) error {
 	h := (*q.handlers.Load())[job.Kind]
-	var err error
 	if h == nil {
-		err = Permanent(fmt.Errorf("tasks: job %s: %w", job, ErrUnknownKind))
-	} else {
-		q.running.Add(1)
-		err = q.attempt(ctx, h, job)
-		q.running.Add(-1)
+		return Permanent(fmt.Errorf("tasks: job %s: %w", job, ErrUnknownKind))
 	}
+	q.running.Add(1)
+	err := q.attempt(ctx, h, job)
+	q.running.Add(-1)
 	switch {
 	case err == nil:
 		q.succeeded.Add(1)
