@@ -74,7 +74,10 @@
 // the job's row: from then on a crash of the process, of the machine or of
 // Postgres itself loses nothing, provided Postgres runs with its durable
 // settings (fsync and synchronous_commit on, its defaults; this module's
-// crash test checks it with pg_ctl stop -m immediate). A job is locked by
+// crash test checks it with pg_ctl stop -m immediate). The reverse does not
+// hold: an Enqueue that fails because the connection broke may have
+// committed its job all the same; a caller that retries it gives the job a
+// UniqueKey, so that the retry does not insert it twice. A job is locked by
 // one node at a time. What can repeat:
 //
 //   - A node that dies mid-job (crash, SIGKILL, lost machine) leaves it
