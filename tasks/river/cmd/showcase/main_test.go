@@ -280,10 +280,16 @@ func TestCommandRescuesOrphanedJob(t *testing.T) {
 		"SHOWCASE_API_KEY=command-test-key")
 	srv.outbox(t, `[{"to":"orphan@example.com","subject":"Items report","body":"0 items in stock"}]`, time.Minute)
 	t.Logf("orphaned job run %v after the start", time.Since(start).Round(100*time.Millisecond))
+	// River records the completion shortly after the handler returns.
 	var state string
 	var attempt int
-	if err := pool.QueryRow(ctx, "SELECT state::text, attempt FROM river_job").Scan(&state, &attempt); err != nil {
-		t.Fatal(err)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		if err := pool.QueryRow(ctx, "SELECT state::text, attempt FROM river_job").Scan(&state, &attempt); err != nil {
+			t.Fatal(err)
+		}
+		if state != "running" || time.Now().After(deadline) {
+			break
+		}
 	}
 	if state != "completed" || attempt != 2 {
 		t.Errorf("job %s after attempt %d, want completed after the rescue's second attempt", state, attempt)
