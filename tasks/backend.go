@@ -13,7 +13,8 @@ import (
 // Errors returned by queues and backends.
 var (
 	// ErrFull is returned by Enqueue when the in-memory buffer is full and
-	// QueueOptions.FailFast is set.
+	// QueueOptions.FailFast is set, or when the backlog would exceed
+	// QueueOptions.MaxBacklog: retry later (HTTP 503 with Retry-After).
 	ErrFull = errors.New("tasks: queue is full")
 	// ErrClosed is returned by Enqueue once Shutdown has begun, and by a
 	// second Shutdown.
@@ -26,32 +27,34 @@ var (
 )
 
 // Job is one unit of work as a Backend stores and delivers it. Jobs are
-// created by Enqueue; backends fill ID and Attempt.
+// created by Enqueue; backends fill ID and Attempt. Its JSON form, with the
+// names of its tags, is how a program saves the jobs a Shutdown hands back,
+// for Queue.Requeue after a restart.
 type Job struct {
 	// ID identifies the job within its backend; the in-memory backend
 	// numbers jobs from 1.
-	ID string
+	ID string `json:"id,omitempty"`
 	// Kind names the registered handler that runs the job.
-	Kind string
+	Kind string `json:"kind"`
 	// Payload is the handler's argument, encoded as JSON.
-	Payload json.RawMessage
+	Payload json.RawMessage `json:"payload"`
 	// Queue is the named queue the job goes to; "" means the backend's
 	// default. The in-memory backend has one queue and ignores it.
-	Queue string
+	Queue string `json:"queue,omitempty"`
 	// Priority orders jobs within a queue, lower first, as in River (1 is
 	// the highest); 0 means the backend's default. The in-memory backend
 	// runs jobs in arrival order and ignores it.
-	Priority int
+	Priority int `json:"priority,omitempty"`
 	// RunAt delays the first attempt until that time; zero means now.
-	RunAt time.Time
+	RunAt time.Time `json:"run_at,omitzero"`
 	// UniqueKey, when not empty, makes Enqueue fail with ErrDuplicate while
 	// another job with the same key is queued or running.
-	UniqueKey string
+	UniqueKey string `json:"unique_key,omitempty"`
 	// MaxAttempts is how many times the job may run, the first time
 	// included. Enqueue sets it from the options; it is at least 1.
-	MaxAttempts int
+	MaxAttempts int `json:"max_attempts,omitempty"`
 	// Attempt is the number of the attempt being run, from 1.
-	Attempt int
+	Attempt int `json:"attempt,omitempty"`
 }
 
 // String describes the job for logs: kind, id and attempt.
@@ -129,8 +132,13 @@ func ShouldRetry(job *Job, err error) bool {
 }
 
 // ShutdownError reports the jobs that had not finished when the context
-// given to Shutdown was done. Each job keeps its kind and payload, so a
-// program can log or persist it.
+// given to Shutdown was done: the queue hands them back, each with its kind
+// and payload, and forgets them. A program that must not lose them logs or
+// saves them (Jobs, in their JSON form) and gives them back to a new Queue
+// with Requeue. With the in-memory backend, every job Enqueue accepted has
+// either finished (succeeded or failed for good) or is listed here, once.
+// A job listed as Running may also have finished, when its attempt
+// returned nil after its context was cancelled: at least once.
 type ShutdownError struct {
 	// Running lists jobs whose attempt was in progress; their context was
 	// cancelled. An attempt that ignores its context keeps its worker
@@ -154,3 +162,11 @@ func (e *ShutdownError) Error() string {
 
 // Unwrap returns the context's error.
 func (e *ShutdownError) Unwrap() error { return e.Err }
+
+// Jobs returns every job listed: Running, then Queued, then Delayed.
+func (e *ShutdownError) Jobs() []*Job {
+	jobs := make([]*Job, 0, len(e.Running)+len(e.Queued)+len(e.Delayed))
+	jobs = append(jobs, e.Running...)
+	jobs = append(jobs, e.Queued...)
+	return append(jobs, e.Delayed...)
+}

@@ -99,6 +99,11 @@
 //   - Buffer: DefaultBuffer (1024) jobs may wait to run.
 //   - FailFast: false, so Enqueue waits for room until its context is done;
 //     when true, Enqueue returns ErrFull at once.
+//   - MaxBacklog: none; when set, Enqueue returns ErrFull at once when the
+//     jobs waiting and running would take longer than that to finish, at
+//     the mean duration of recent attempts. Set it below the time Shutdown
+//     is given, so that what the queue accepts can drain (an HTTP handler
+//     answers ErrFull with 503 and Retry-After).
 //   - Backoff: retries after 1s, 2s, 4s, ... capped at five minutes, each
 //     spread by ±20% jitter.
 //   - MaxAttempts: DefaultMaxAttempts (5) attempts per job, the first included.
@@ -110,10 +115,35 @@
 // A handler's error decides the job's fate: nil completes it, an error
 // wrapped with Permanent or on the last attempt fails it, any other error
 // retries it after the backoff delay. Panics are recovered and count as
-// errors. Shutdown stops intake (Enqueue returns ErrClosed) and drains: every
-// job accepted runs, retries included, before it returns nil; at its
-// deadline it cancels the attempts in progress and returns a *ShutdownError
-// listing the jobs running, queued and waiting for a retry.
+// errors.
+//
+// # Shutdown of the queue
+//
+// Shutdown stops intake (Enqueue returns ErrClosed) and drains: every job
+// accepted runs, retries included, before it returns nil. At its deadline
+// it cancels the attempts in progress and returns a *ShutdownError that
+// hands back, with kind and payload, every job accepted and not finished:
+// running (even on its last attempt), queued, or waiting for a retry or its
+// run-at time. Nothing accepted vanishes: each job either finished or is in
+// the error, once. The queue forgets them; a program that must keep them
+// saves them (a Job encodes to JSON) and gives them to the next Queue with
+// Requeue:
+//
+//	var serr *tasks.ShutdownError
+//	if errors.As(q.Shutdown(ctx), &serr) {
+//		for _, j := range serr.Jobs() {
+//			line, _ := json.Marshal(j) // {"id":"7","kind":"welcome-email","payload":{...},...}
+//			...                        // append line to a file
+//		}
+//	}
+//	// after the restart, for each saved line:
+//	var j tasks.Job
+//	err = json.Unmarshal(line, &j)
+//	err = q.Requeue(ctx, &j)
+//
+// A queue that accepts more than it can run before its shutdown deadline
+// hands much back; MaxBacklog keeps the backlog within what drains in time,
+// by refusing jobs (ErrFull) while the backlog is long.
 //
 // Delivery is at least once. A job may run again after an attempt that did
 // part of its work, and, with a durable backend, after a crash at the wrong

@@ -17,6 +17,7 @@ type memory struct {
 	buf      chan *Job
 	workers  []*memWorker
 	failFast bool
+	budget   time.Duration // QueueOptions.MaxBacklog; 0 when unbounded
 	backoff  Backoff
 	now      func() time.Time
 	sleep    func(context.Context, time.Duration) error
@@ -33,6 +34,7 @@ type memory struct {
 	returned []*Job // jobs a worker took from the full buffer during a hard stop
 	hard     atomic.Bool
 
+	mean        atomic.Int64 // moving mean of attempt durations, ns; 0 until one is measured
 	nextID      atomic.Uint64
 	outstanding tracker // accepted jobs not finished
 	senders     tracker // Enqueue calls between intake and the buffer
@@ -58,6 +60,7 @@ func newMemory(opts QueueOptions) *memory {
 		buf:      make(chan *Job, orDefault(opts.Buffer, DefaultBuffer)),
 		workers:  make([]*memWorker, orDefault(opts.Workers, DefaultWorkers)),
 		failFast: opts.FailFast,
+		budget:   max(opts.MaxBacklog, 0),
 		backoff:  opts.Backoff,
 		now:      opts.Now,
 		sleep:    opts.Sleep,
@@ -114,11 +117,19 @@ func (m *memory) Start(w Worker) error {
 // Len reports the jobs waiting: in the buffer, or for a retry or run-at time.
 func (m *memory) Len() int { return len(m.buf) + int(m.sleepers.count()) }
 
-func (m *memory) Enqueue(ctx context.Context, job *Job) error {
+func (m *memory) Enqueue(ctx context.Context, job *Job) error { return m.enqueue(ctx, job, true) }
+
+// enqueue accepts job; admit applies MaxBacklog, which Queue.Requeue
+// skips: its jobs were accepted once already.
+func (m *memory) enqueue(ctx context.Context, job *Job, admit bool) error {
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
 		return ErrClosed
+	}
+	if admit && m.overBudget() {
+		m.mu.Unlock()
+		return ErrFull
 	}
 	if job.UniqueKey != "" {
 		if _, dup := m.unique[job.UniqueKey]; dup {
@@ -148,6 +159,35 @@ func (m *memory) Enqueue(ctx context.Context, job *Job) error {
 		m.finish(job)
 	}
 	return err
+}
+
+// overBudget reports whether one more job would take the work held past
+// MaxBacklog: the jobs accepted and not waiting for a time (in the buffer,
+// running, or being pushed), plus this one, at the mean attempt duration,
+// shared by the workers.
+func (m *memory) overBudget() bool {
+	mean := m.mean.Load()
+	if m.budget == 0 || mean == 0 {
+		return false
+	}
+	ahead := m.outstanding.count() - m.sleepers.count() + 1
+	return time.Duration(ahead*mean/int64(len(m.workers))) > m.budget
+}
+
+// observe folds the duration of one finished attempt into the moving mean,
+// weighing the newest attempt 1/8.
+func (m *memory) observe(d time.Duration) {
+	d = max(d, 1)
+	for {
+		old := m.mean.Load()
+		next := int64(d)
+		if old != 0 {
+			next = old + (next-old)/8
+		}
+		if m.mean.CompareAndSwap(old, next) {
+			return
+		}
+	}
 }
 
 func (m *memory) push(ctx context.Context, job *Job) error {
@@ -250,10 +290,22 @@ func (m *memory) begin(w *memWorker, job *Job) bool {
 
 // run runs one attempt of job and resolves it: done, or delayed for a
 // retry. It reports whether w may go on. A job that a hard stop leaves
-// unresolved stays w's current job, for Shutdown to report.
+// unresolved stays w's current job, for Shutdown to report: an attempt
+// that failed because the hard stop cancelled it, even the last one, is
+// handed back rather than given up.
 func (m *memory) run(w *memWorker, job *Job) bool {
 	job.Attempt++
+	var start time.Time
+	if m.budget > 0 {
+		start = m.now()
+	}
 	err := m.worker.Work(w.ctx, job)
+	if err != nil && w.ctx.Err() != nil {
+		return false
+	}
+	if m.budget > 0 {
+		m.observe(m.now().Sub(start))
+	}
 	if err != nil && ShouldRetry(job, err) {
 		w.mu.Lock()
 		stopped := w.stopped

@@ -41,6 +41,15 @@ type QueueOptions struct {
 	// (in-memory). By default Enqueue waits for room until its context is
 	// done.
 	FailFast bool
+	// MaxBacklog bounds the work the queue holds (in-memory): Enqueue
+	// returns ErrFull at once, whatever FailFast, when the jobs waiting in
+	// the buffer and running, this one included, would take longer than
+	// MaxBacklog to finish on Workers workers, at the mean duration of the
+	// recent attempts. Set it below the time Shutdown is given, so that
+	// what the queue accepts can drain. Zero means no bound but Buffer;
+	// until an attempt has finished the mean is unknown and only Buffer
+	// applies. Jobs waiting for a retry or their run-at time do not count.
+	MaxBacklog time.Duration
 	// Backoff spaces retries (in-memory); its zero value starts at one
 	// second, doubles, caps at five minutes and jitters by ±20%.
 	Backoff Backoff
@@ -56,8 +65,9 @@ type QueueOptions struct {
 	// each time.
 	Logger *slog.Logger
 
-	// Now tells the time, to compute how long a job's RunAt is away
-	// (in-memory); nil means time.Now. Tests replace it, with Sleep and Rand.
+	// Now tells the time, to compute how long a job's RunAt is away and,
+	// with MaxBacklog, how long attempts take (in-memory); nil means
+	// time.Now. Tests replace it, with Sleep and Rand.
 	Now func() time.Time
 	// Sleep waits for d or until ctx is done, returning ctx.Err() then
 	// (in-memory); nil means a timer. A replacement must return promptly
@@ -197,7 +207,7 @@ func MaxAttempts(n int) EnqueueOption { return func(j *Job) { j.MaxAttempts = ma
 // It returns ErrUnknownKind for an unregistered kind, an error for a payload
 // of another type or that cannot be encoded, and the backend's error:
 // ErrClosed after Shutdown, ErrFull when the in-memory buffer is full and
-// FailFast is set, ErrDuplicate for a unique key in use, or ctx's error when
+// FailFast is set or the backlog exceeds MaxBacklog, ErrDuplicate for a unique key in use, or ctx's error when
 // ctx is done while waiting for room.
 func Enqueue[P any](ctx context.Context, q *Queue, kind string, payload P, opts ...EnqueueOption) error {
 	h := (*q.handlers.Load())[kind]
@@ -222,22 +232,57 @@ func Enqueue[P any](ctx context.Context, q *Queue, kind string, payload P, opts 
 	return nil
 }
 
+// Requeue enqueues again a job that a Queue handed back unfinished (one of
+// a *ShutdownError's Jobs), typically saved at shutdown and read back after
+// a restart. It keeps the job's Kind, Payload, Queue, Priority, RunAt,
+// UniqueKey and MaxAttempts (the Queue's when zero); the backend gives it a
+// new ID and its attempts start over. It does not change job. The job was
+// accepted once, so QueueOptions.MaxBacklog does not refuse it; otherwise
+// Requeue fails as Enqueue does, and with an error for a payload that is
+// not JSON.
+func (q *Queue) Requeue(ctx context.Context, job *Job) error {
+	if (*q.handlers.Load())[job.Kind] == nil {
+		return fmt.Errorf("tasks: requeue %q: %w", job.Kind, ErrUnknownKind)
+	}
+	if !json.Valid(job.Payload) {
+		return fmt.Errorf("tasks: requeue %q: the payload is not JSON", job.Kind)
+	}
+	j := &Job{Kind: job.Kind, Payload: append(json.RawMessage(nil), job.Payload...), Queue: job.Queue,
+		Priority: job.Priority, RunAt: job.RunAt, UniqueKey: job.UniqueKey, MaxAttempts: job.MaxAttempts}
+	if j.MaxAttempts <= 0 {
+		j.MaxAttempts = q.maxAttempts
+	}
+	var err error
+	if m, ok := q.backend.(*memory); ok {
+		err = m.enqueue(ctx, j, false)
+	} else {
+		err = q.backend.Enqueue(ctx, j)
+	}
+	if err != nil {
+		return err
+	}
+	q.enqueued.Add(1)
+	return nil
+}
+
 // Work runs one attempt of job: it decodes the payload and calls the handler
 // registered for job.Kind with a context bounded by QueueOptions.Timeout. A
 // panic in the handler becomes a *stdapi.PanicError. The outcome is counted
 // in Stats and failures are logged; an attempt that fails after ctx is done
 // counts as interrupted (neither retried nor failed), for the backend to
-// report as unfinished. Backends call it; programs do not need to.
+// report as unfinished. A job of a kind without a handler is not run,
+// counted or logged: Work returns a Permanent error wrapping ErrUnknownKind
+// and the backend decides, and says, what becomes of it (the river backend
+// puts it back for a node that knows the kind, a limited number of times).
+// Backends call Work; programs do not need to.
 func (q *Queue) Work(ctx context.Context, job *Job) error {
 	h := (*q.handlers.Load())[job.Kind]
-	var err error
 	if h == nil {
-		err = Permanent(fmt.Errorf("tasks: job %s: %w", job, ErrUnknownKind))
-	} else {
-		q.running.Add(1)
-		err = q.attempt(ctx, h, job)
-		q.running.Add(-1)
+		return Permanent(fmt.Errorf("tasks: job %s: %w", job, ErrUnknownKind))
 	}
+	q.running.Add(1)
+	err := q.attempt(ctx, h, job)
+	q.running.Add(-1)
 	switch {
 	case err == nil:
 		q.succeeded.Add(1)
@@ -289,8 +334,9 @@ func (q *Queue) log() *slog.Logger {
 // Shutdown stops intake (Enqueue returns ErrClosed from now on) and waits
 // until every accepted job has finished, retries included, or ctx is done.
 // Then it stops the workers. With the in-memory backend, it returns nil when
-// everything finished, and otherwise a *ShutdownError listing the jobs that
-// did not, whose attempts in progress see their context cancelled.
+// everything finished, and otherwise a *ShutdownError handing back every
+// job that did not, with its payload, for the program to save and Requeue;
+// their attempts in progress see their context cancelled.
 func (q *Queue) Shutdown(ctx context.Context) error { return q.backend.Shutdown(ctx) }
 
 // Stats are counters of a Queue since it was created, as seen by this

@@ -24,6 +24,10 @@
 //	               the CDN (default: the CDN)
 //	-database-url  not supported here: the command exits with status 2 and
 //	               tells to run tasks/river's showcase command instead
+//	-jobs-file     a file where the shutdown saves the queued jobs it could
+//	               not finish, one JSON job per line, and from which the next
+//	               start re-enqueues them (default: none, each such job is
+//	               logged at ERROR with its payload as dropped)
 //	-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout
 //	               bounds on a connection: sending the headers (default
 //	               5s), sending the whole request (30s), handling it and
@@ -41,5 +45,8 @@
 //
 // SIGINT or SIGTERM stops the server gracefully: WebSockets are closed
 // with 1001, requests in flight finish, background tasks and queued jobs
-// drain.
+// drain, within 15 seconds. The queue holds at most 10 seconds of work
+// (POST /reports answers 503 with Retry-After beyond), so that what it
+// accepted drains; the jobs that still do not finish are saved to
+// -jobs-file, or logged.
 package main

@@ -25,6 +25,10 @@ const (
 	// DefaultUnknownKindDelay is how long a job whose kind this node has no
 	// handler for waits before it is offered again.
 	DefaultUnknownKindDelay = 10 * time.Second
+	// DefaultUnknownKindLimit is how many times a job whose kind has no
+	// handler is put back before it is cancelled: ten minutes at
+	// DefaultUnknownKindDelay, for a rolling deploy to finish.
+	DefaultUnknownKindLimit = 60
 	// DefaultRescueStuckJobsAfter is how long a job may stay running before
 	// it is considered abandoned, River's default.
 	DefaultRescueStuckJobsAfter = time.Hour
@@ -61,7 +65,14 @@ type Options struct {
 	// attempt: during a rolling deploy another node may know the kind. Zero
 	// means DefaultUnknownKindDelay (10s).
 	UnknownKindDelay time.Duration
-	// Logger receives River's own logs. Nil means slog.Default().
+	// UnknownKindLimit is how many times such a job is put back, by any
+	// node, before the node that fetches it next cancels it, with one log
+	// line at level Error: River keeps the cancelled row, with its error,
+	// where an operator can retry it (Client().JobRetry). Zero means
+	// DefaultUnknownKindLimit (60); a negative value puts it back forever.
+	UnknownKindLimit int
+	// Logger receives River's own logs and this package's (jobs of unknown
+	// kinds). Nil means slog.Default().
 	Logger *slog.Logger
 	// Configure, when not nil, may change River's configuration after this
 	// package has filled it in, before the client is created: periodic
@@ -75,11 +86,12 @@ type Options struct {
 // runs them on every node that works their queue. Create it with New, give
 // it to tasks.NewQueue, and stop it with the Queue's Shutdown.
 type Backend struct {
-	client     *river.Client[pgx.Tx]
-	insertOnly bool
-	unknown    time.Duration
-	logger     *slog.Logger
-	adds       tracker // requests whose Add jobs are not inserted yet
+	client       *river.Client[pgx.Tx]
+	insertOnly   bool
+	unknown      time.Duration
+	unknownLimit int
+	logger       *slog.Logger
+	adds         tracker // requests whose Add jobs are not inserted yet
 
 	mu      sync.Mutex
 	worker  tasks.Worker
@@ -115,6 +127,10 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Backend, error
 	}
 	if b.unknown <= 0 {
 		b.unknown = DefaultUnknownKindDelay
+	}
+	b.unknownLimit = opts.UnknownKindLimit
+	if b.unknownLimit == 0 {
+		b.unknownLimit = DefaultUnknownKindLimit
 	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &dispatcher{b: b}); err != nil {
@@ -167,7 +183,8 @@ func (b *Backend) Client() *river.Client[pgx.Tx] { return b.client }
 // twice or when the database cannot be reached.
 //
 // Jobs may arrive before their kinds are registered on the Queue: such jobs
-// are put back for UnknownKindDelay without using an attempt.
+// are put back for UnknownKindDelay without using an attempt, at most
+// UnknownKindLimit times.
 func (b *Backend) Start(w tasks.Worker) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()

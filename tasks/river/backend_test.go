@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -329,6 +331,62 @@ func TestUnknownKindSnoozed(t *testing.T) {
 	if row.Attempt != 0 || row.Errors != 0 || time.Until(row.Sched) < 30*time.Minute {
 		t.Errorf("row = %+v, want attempt 0, no errors, scheduled in an hour", row)
 	}
+}
+
+// A job whose kind no node handles is put back UnknownKindLimit times, then
+// cancelled with one line at level Error; it never counts as failed.
+func TestUnknownKindCancelledAfterLimit(t *testing.T) {
+	defer checkLeaks(t)()
+	queue := queueName(t)
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	worker := newNode(t, queue, river.Options{UnknownKindDelay: time.Millisecond, UnknownKindLimit: 3, Logger: logger},
+		tasks.QueueOptions{Logger: logger})
+	defer worker.close(t)
+	front := newNode(t, queue, river.Options{InsertOnly: true}, tasks.QueueOptions{})
+	defer front.close(t)
+	tasks.Register(front.q, "orphan", func(ctx context.Context, _ struct{}) error { return nil })
+	if err := tasks.Enqueue(context.Background(), front.q, "orphan", struct{}{}, tasks.QueueName(queue)); err != nil {
+		t.Fatal(err)
+	}
+	row := waitState(t, worker.pool, queue, "orphan", "cancelled")
+	var snoozes int
+	if err := worker.pool.QueryRow(context.Background(), "SELECT (metadata->>'snoozes')::int FROM river_job WHERE id = $1",
+		row.ID).Scan(&snoozes); err != nil {
+		t.Fatal(err)
+	}
+	if snoozes != 3 || row.Errors != 1 {
+		t.Errorf("row = %+v, %d put-backs; want 3 put-backs and the cancellation's error", row, snoozes)
+	}
+	out := logs.String()
+	if n := strings.Count(out, "level=ERROR"); n != 1 || !strings.Contains(out,
+		`level=ERROR msg="tasks/river: job cancelled: no handler for its kind on the nodes that fetched it`) {
+		t.Errorf("%d lines at level Error, want the one cancellation:\n%s", n, out)
+	}
+	if n := strings.Count(out, "level=WARN"); n != 1 {
+		t.Errorf("%d lines at level Warn, want the first put-back only:\n%s", n, out)
+	}
+	if s := worker.q.Stats(); s.Failed != 0 || s.Succeeded != 0 {
+		t.Errorf("worker stats %+v: a job that never ran is neither failed nor succeeded", s)
+	}
+}
+
+// syncBuffer collects log lines written by River's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 func TestShutdown(t *testing.T) {

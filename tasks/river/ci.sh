@@ -10,6 +10,14 @@
 # DATABASE_URL. The port is STDAPI_RIVER_PGPORT, 54329 by default. Stop the
 # server with: pg_ctl -D "$STDAPI_RIVER_PGDATA" stop (as the postgres user
 # when run as root). Safe under set -euo pipefail; it never exits the shell.
+#
+# The server is fast and not durable (fsync, synchronous_commit and
+# full_page_writes off): a crash of it may lose commits it acknowledged,
+# which the ordinary tests never cause. The durability test
+# (TestPostgresCrashLosesNothingAcknowledged) starts and crashes a server of
+# its own, with the durable settings, on a fresh port and a temporary data
+# directory (internal/testdb.StartServer); ci.sh exports
+# STDAPI_RIVER_PGBIN, the directory of initdb and pg_ctl, for it.
 
 stdapi_river_ci() {
 	local port="${STDAPI_RIVER_PGPORT:-54329}"
@@ -20,6 +28,7 @@ stdapi_river_ci() {
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql || return 1
 		bindir=$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d | sort -V | tail -n 1)
 	fi
+	export STDAPI_RIVER_PGBIN="$bindir"
 	# Run the server as the postgres user when we are root: initdb refuses root.
 	local as=()
 	if [ "$(id -u)" = 0 ]; then

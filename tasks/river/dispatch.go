@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -124,15 +125,39 @@ func (d *dispatcher) Work(ctx context.Context, rj *river.Job[envelope]) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, tasks.ErrUnknownKind):
-		// Not an attempt: a node that knows the kind (a newer version during
-		// a rolling deploy, or this one once its handlers are registered)
-		// will run it.
-		return river.JobSnooze(b.unknown)
+		return b.unknownKind(ctx, rj, job)
 	case !tasks.ShouldRetry(job, err) && job.Attempt < job.MaxAttempts:
 		// tasks.Permanent: no further attempt, whatever remains.
 		return river.JobCancel(err)
 	}
 	return err
+}
+
+// unknownKind decides the fate of a job whose kind has no handler on this
+// node. It is put back for UnknownKindDelay without using an attempt, for a
+// node that knows the kind (a newer version during a rolling deploy, or
+// this one once its handlers are registered), at most UnknownKindLimit
+// times, counted by River in the job's metadata ("snoozes") across nodes;
+// then it is cancelled. The first put-back is logged at Warn, the next ones
+// at Debug, the cancellation at Error: one line each, not one per offer.
+func (b *Backend) unknownKind(ctx context.Context, rj *river.Job[envelope], job *tasks.Job) error {
+	var md struct {
+		Snoozes int `json:"snoozes"`
+	}
+	_ = json.Unmarshal(rj.Metadata, &md) // no metadata: never put back
+	attrs := []any{"kind", job.Kind, "job_id", rj.ID, "queue", rj.Queue, "put_backs", md.Snoozes}
+	if b.unknownLimit >= 0 && md.Snoozes >= b.unknownLimit {
+		b.logger.ErrorContext(ctx, "tasks/river: job cancelled: no handler for its kind on the nodes that fetched it"+
+			" (River keeps the row, cancelled, where it can be retried)", attrs...)
+		return river.JobCancel(fmt.Errorf("tasks/river: no handler for job kind %q after %d put-backs: %w",
+			job.Kind, md.Snoozes, tasks.ErrUnknownKind))
+	}
+	level := slog.LevelDebug
+	if md.Snoozes == 0 {
+		level = slog.LevelWarn
+	}
+	b.logger.Log(ctx, level, "tasks/river: no handler for the job's kind on this node: put back", append(attrs, "delay", b.unknown)...)
+	return river.JobSnooze(b.unknown)
 }
 
 // retryPolicy schedules retries with a tasks.Backoff, so that a job is

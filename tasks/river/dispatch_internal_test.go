@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -156,28 +157,50 @@ func (f workerFunc) Work(ctx context.Context, job *tasks.Job) error { return f(c
 func TestDispatcher(t *testing.T) {
 	boom := errors.New("boom")
 	scheduled := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	unknown := tasks.Permanent(fmt.Errorf("x: %w", tasks.ErrUnknownKind))
 	tests := []struct {
-		name    string
-		attempt int
-		err     error
-		check   func(error) bool
+		name     string
+		attempt  int
+		metadata string
+		err      error
+		check    func(error) bool
+		log      string
 	}{
-		{"success", 1, nil, func(err error) bool { return err == nil }},
-		{"failure retried", 1, boom, func(err error) bool { return err == boom }},
-		{"failure on the last attempt", 3, boom, func(err error) bool { return err == boom }},
-		{"permanent cancels", 1, tasks.Permanent(boom), func(err error) bool {
+		{"success", 1, "", nil, func(err error) bool { return err == nil }, ""},
+		{"failure retried", 1, "", boom, func(err error) bool { return err == boom }, ""},
+		{"failure on the last attempt", 3, "", boom, func(err error) bool { return err == boom }, ""},
+		{"permanent cancels", 1, "", tasks.Permanent(boom), func(err error) bool {
 			var c *rivertype.JobCancelError
 			return errors.As(err, &c) && errors.Is(err, boom)
-		}},
-		{"unknown kind snoozes", 1, tasks.Permanent(fmt.Errorf("x: %w", tasks.ErrUnknownKind)), func(err error) bool {
+		}, ""},
+		{"unknown kind snoozes", 1, `{}`, unknown, func(err error) bool {
 			var s *rivertype.JobSnoozeError
 			return errors.As(err, &s) && s.Duration == 7*time.Second
-		}},
+		}, `level=WARN msg="tasks/river: no handler for the job's kind on this node: put back" kind=welcome job_id=42 queue=mail put_backs=0 delay=7s`},
+		{"unknown kind snoozes again", 1, `{"snoozes":2}`, unknown, func(err error) bool {
+			var s *rivertype.JobSnoozeError
+			return errors.As(err, &s) && s.Duration == 7*time.Second
+		}, `level=DEBUG msg="tasks/river: no handler for the job's kind on this node: put back" kind=welcome job_id=42 queue=mail put_backs=2 delay=7s`},
+		{"unknown kind cancelled at the limit", 1, `{"snoozes":3}`, unknown, func(err error) bool {
+			var c *rivertype.JobCancelError
+			return errors.As(err, &c) && errors.Is(err, tasks.ErrUnknownKind) &&
+				strings.HasPrefix(err.Error(), `JobCancelError: tasks/river: no handler for job kind "welcome" after 3 put-backs`)
+		}, `level=ERROR msg="tasks/river: job cancelled: no handler for its kind on the nodes that fetched it (River keeps the row, cancelled, where it can be retried)" kind=welcome job_id=42 queue=mail put_backs=3`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *tasks.Job
-			b := &Backend{unknown: 7 * time.Second, running: map[int64]*tasks.Job{}}
+			var logs strings.Builder
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{
+				Level: slog.LevelDebug,
+				ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+					if a.Key == slog.TimeKey {
+						return slog.Attr{}
+					}
+					return a
+				},
+			}))
+			b := &Backend{unknown: 7 * time.Second, unknownLimit: 3, logger: logger, running: map[int64]*tasks.Job{}}
 			b.worker = workerFunc(func(ctx context.Context, job *tasks.Job) error {
 				got = job
 				if len(b.running) != 1 {
@@ -186,8 +209,9 @@ func TestDispatcher(t *testing.T) {
 				return tt.err
 			})
 			rj := &river.Job[envelope]{
-				JobRow: &rivertype.JobRow{ID: 42, Attempt: tt.attempt, MaxAttempts: 3, Queue: "mail", Priority: 2, ScheduledAt: scheduled},
-				Args:   envelope{TaskKind: "welcome", Payload: json.RawMessage(`{"a":1}`), UniqueKey: "u"},
+				JobRow: &rivertype.JobRow{ID: 42, Attempt: tt.attempt, MaxAttempts: 3, Queue: "mail", Priority: 2,
+					ScheduledAt: scheduled, Metadata: []byte(tt.metadata)},
+				Args: envelope{TaskKind: "welcome", Payload: json.RawMessage(`{"a":1}`), UniqueKey: "u"},
 			}
 			err := (&dispatcher{b: b}).Work(context.Background(), rj)
 			if !tt.check(err) {
@@ -202,6 +226,9 @@ func TestDispatcher(t *testing.T) {
 			}
 			if len(b.running) != 0 {
 				t.Errorf("%d jobs still tracked as running", len(b.running))
+			}
+			if got := strings.TrimSuffix(logs.String(), "\n"); got != tt.log {
+				t.Errorf("log:\n%s\nwant:\n%s", got, tt.log)
 			}
 		})
 	}

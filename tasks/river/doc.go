@@ -56,21 +56,50 @@
 // A node may receive a job whose kind it has no handler for: one of a newer
 // version during a rolling deploy, or any job before the program has called
 // Register. The job is put back for UnknownKindDelay without using an
-// attempt, for a node that knows the kind. (The Queue logs such a job as
-// failed, and counts it in Stats.Failed.)
+// attempt, for a node that knows the kind, at most UnknownKindLimit times
+// (60 by default: ten minutes), counted across nodes in the job's River
+// metadata ("snoozes"). Then the node that fetches it cancels it: River
+// keeps the cancelled row with its error, for its retention period (24
+// hours by default), where Client().JobRetry can bring it back. The first
+// put-back is logged at level Warn, later ones at Debug, the cancellation
+// at Error, on Options.Logger; the job never ran, so Stats counts it neither
+// as failed nor as succeeded.
 //
 // Payloads are stored as Postgres jsonb, which refuses the NUL character in
 // strings: Enqueue returns the database's error for such a payload.
 //
 // # Delivery and crashes
 //
-// Delivery is at least once. A job is locked by one node at a time; a node
-// that dies mid-job (crash, SIGKILL, lost machine) leaves it marked running,
-// and after RescueStuckJobsAfter (one hour by default) River's leader — any
-// live node — makes it available again: nothing is lost, but the job runs a
-// second time. Handlers must be idempotent. RescueStuckJobsAfter must
-// exceed the longest attempt, or a slow job is rescued while it still runs;
-// River also cancels an attempt's context when it has run that long.
+// Delivery is at least once. Enqueue returns once Postgres has committed
+// the job's row: from then on a crash of the process, of the machine or of
+// Postgres itself loses nothing, provided Postgres runs with its durable
+// settings (fsync and synchronous_commit on, its defaults; this module's
+// crash test checks it with pg_ctl stop -m immediate). The reverse does not
+// hold: an Enqueue that fails because the connection broke may have
+// committed its job all the same; a caller that retries it gives the job a
+// UniqueKey, so that the retry does not insert it twice. A job is locked by
+// one node at a time. What can repeat:
+//
+//   - A node that dies mid-job (crash, SIGKILL, lost machine) leaves it
+//     marked running. After RescueStuckJobsAfter (one hour by default)
+//     River's leader — any live node — counts that attempt as failed and
+//     schedules a retry, after the Backoff delay: the handler runs again
+//     from its start, whatever the first run had done. River's leader
+//     looks every 30 seconds, and a new leader is elected within about 15
+//     seconds when the dead node was the leader, so the rescue comes up to
+//     45 seconds after RescueStuckJobsAfter.
+//   - A job whose last attempt (MaxAttempts) was killed is discarded by the
+//     rescue, not run again: give jobs that must survive a crash at least 2
+//     attempts.
+//   - A job that completed just before its node died, before River recorded
+//     it, is rescued and runs again.
+//   - An attempt that Shutdown cancels is retried later, by this node or
+//     another.
+//
+// Handlers must be idempotent. RescueStuckJobsAfter must exceed the longest
+// attempt (tasks.QueueOptions.Timeout, one minute by default), or a slow
+// job is rescued while it still runs and runs twice at once; River also
+// cancels an attempt's context when it has run that long.
 //
 // # Transactions
 //
@@ -116,9 +145,11 @@
 // This module's command showcase serves the stdapi showcase
 // (examples/showcase/app) with the report jobs of its POST /reports in
 // PostgreSQL: it builds a pgxpool, a Backend with Options.Migrate, and on
-// SIGINT or SIGTERM drains the Queue before closing the pool.
+// SIGINT or SIGTERM drains the Queue before closing the pool. Its flag
+// -rescue-stuck-jobs-after sets Options.RescueStuckJobsAfter (default one
+// hour), to see a job of a killed instance run again sooner.
 //
-//	cd tasks/river && go run ./cmd/showcase -database-url "$DATABASE_URL"
+//	cd tasks/river && go run ./cmd/showcase -database-url "$DATABASE_URL" -rescue-stuck-jobs-after 2m
 //
 // # Options and their defaults
 //
@@ -130,6 +161,8 @@
 //     minutes, ±20% jitter.
 //   - RescueStuckJobsAfter: DefaultRescueStuckJobsAfter (one hour).
 //   - UnknownKindDelay: DefaultUnknownKindDelay (10s).
+//   - UnknownKindLimit: DefaultUnknownKindLimit (60) put-backs, then the job
+//     is cancelled; negative: put back forever.
 //   - Logger: slog.Default() for River's own logs.
 //   - Configure: nil; a function that may adjust River's configuration
 //     (periodic jobs, retention, fetch intervals) before the client is made.

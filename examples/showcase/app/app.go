@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"net/http"
 
 	"github.com/stdapi/stdapi"
@@ -36,6 +37,13 @@ type Config struct {
 	// is built on, such as a connection pool, stays the caller's to close
 	// after Drain. Default: nil, an in-memory queue with two workers.
 	Backend tasks.Backend
+	// JobsFile, when not empty, keeps the jobs of the in-memory queue
+	// across restarts: Drain appends the jobs that did not finish in time
+	// to this file, one JSON tasks.Job per line, and New re-enqueues them
+	// and removes it. Default: "", Drain logs each such job, payload
+	// included, as dropped. Ignored with a Backend, whose jobs stay in its
+	// store.
+	JobsFile string
 	// Timeouts bound the connections of the server that Run starts (New
 	// does not use them). Default: 5s for the headers, 30s for the whole
 	// request, 30s to handle it and write the response, 120s idle; the
@@ -52,6 +60,9 @@ type App struct {
 	runner  *tasks.Runner
 	queue   *tasks.Queue
 	hub     *ws.Hub
+
+	durable  bool   // the queue has a Backend: its jobs outlive the process
+	jobsFile string // where Drain saves unfinished in-memory jobs
 }
 
 // New builds the service.
@@ -60,10 +71,14 @@ func New(cfg Config) (*App, error) {
 		return nil, errors.New("showcase: Config.APIKey is empty")
 	}
 	a := &App{
-		db:     NewDB(),
-		outbox: &Outbox{},
-		runner: tasks.New(tasks.Options{}),
-		hub:    &ws.Hub{},
+		db:      NewDB(),
+		outbox:  &Outbox{},
+		runner:  tasks.New(tasks.Options{}),
+		hub:     &ws.Hub{},
+		durable: cfg.Backend != nil,
+	}
+	if !a.durable {
+		a.jobsFile = cfg.JobsFile
 	}
 	auth, err := newAuth(cfg)
 	if err != nil {
@@ -106,6 +121,16 @@ func New(cfg Config) (*App, error) {
 	if a.queue, err = newQueue(cfg.Backend, a.db, a.outbox); err != nil {
 		return nil, err
 	}
+	if a.jobsFile != "" {
+		n, err := restoreJobs(context.Background(), a.queue, a.jobsFile)
+		if err != nil {
+			_ = a.queue.Shutdown(context.Background())
+			return nil, err
+		}
+		if n > 0 {
+			slog.Info("showcase: re-enqueued the jobs saved at the last shutdown", "jobs", n, "file", a.jobsFile)
+		}
+	}
 
 	// The Runner goes outermost so that Drain waits for every request's
 	// tasks; either way round, background tasks run after the response and
@@ -123,7 +148,9 @@ func (a *App) CloseConns() { a.hub.Close() }
 
 // Drain waits, until ctx is done, for the background tasks of the requests
 // served, for the queued jobs (then stops the queue) and for the database
-// sessions that dependency cleanups close.
+// sessions that dependency cleanups close. The in-memory jobs that did not
+// finish are saved to Config.JobsFile, which is then no error, or logged
+// one by one.
 func (a *App) Drain(ctx context.Context) error {
-	return errors.Join(a.runner.Shutdown(ctx), a.queue.Shutdown(ctx), a.db.Wait(ctx))
+	return errors.Join(a.runner.Shutdown(ctx), a.drainQueue(ctx), a.db.Wait(ctx))
 }

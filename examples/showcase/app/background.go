@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/bind"
 	"github.com/stdapi/stdapi/docs"
 	"github.com/stdapi/stdapi/security"
@@ -43,11 +46,16 @@ type Stats struct {
 	Chatters int         `json:"chatters"`
 }
 
+// MaxBacklog is the most work, in time, that the in-memory queue holds: well
+// within the 15 seconds that Run gives the shutdown, so that the jobs it
+// accepts drain. POST /reports answers 503 beyond it.
+const MaxBacklog = 10 * time.Second
+
 // newQueue is the one place that makes the job queue and registers its
 // jobs: on backend when it is not nil (Config.Backend), in memory
-// otherwise.
+// otherwise, with two workers and MaxBacklog.
 func newQueue(backend tasks.Backend, db *DB, outbox *Outbox) (*tasks.Queue, error) {
-	q, err := tasks.NewQueue(tasks.QueueOptions{Backend: backend, Workers: 2})
+	q, err := tasks.NewQueue(tasks.QueueOptions{Backend: backend, Workers: 2, MaxBacklog: MaxBacklog})
 	if err != nil {
 		return nil, err
 	}
@@ -74,10 +82,18 @@ func (a *App) backgroundRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 	api.Handle(mux, "POST /reports", security.Require(auth.oauth2, "items:read")(bind.Handler(
 		func(ctx context.Context, in *ReportRequest) (Message, error) {
 			err := tasks.Enqueue(ctx, a.queue, "items-report", Report{Email: in.Body.Email})
+			if errors.Is(err, tasks.ErrFull) {
+				// No cause: a 5xx cause is logged, and an overload must
+				// not flood the log.
+				return Message{}, &stdapi.Error{Status: http.StatusServiceUnavailable,
+					Detail: "The report queue is full: retry later", Header: http.Header{"Retry-After": {"1"}}}
+			}
 			return Message{Message: "Report queued"}, err
 		}, bind.Status(http.StatusAccepted))),
 		docs.Summary("Mail an items report, from the job queue"), docs.Tags("background"),
-		docs.Description("Enqueues an items-report job, run by the queue's workers with retries. See it in GET /outbox."))
+		docs.Description("Enqueues an items-report job, run by the queue's workers with retries. See it in GET /outbox. "+
+			"The in-memory queue holds at most 10 seconds of work, so that it drains at shutdown: beyond, 503 with Retry-After."),
+		docs.Response(http.StatusServiceUnavailable, nil, "The queue is full: retry after Retry-After seconds"))
 
 	api.Handle(mux, "GET /outbox", auth.throttle.Middleware(security.Require(auth.basic)(bind.Handler(
 		func(context.Context, *struct{}) ([]Mail, error) { return a.outbox.Mails(), nil }))),

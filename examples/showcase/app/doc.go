@@ -41,9 +41,13 @@
 //   - Config.DocsAssets: nil, the docs pages load Swagger UI and ReDoc from
 //     the CDN.
 //   - Config.Backend: nil, the queue of POST /reports is in memory (two
-//     workers; jobs waiting are lost when the process stops). A tasks/river
-//     Backend stores them in PostgreSQL: they survive restarts and run on
-//     whichever instance fetches them.
+//     workers, at most MaxBacklog, 10 seconds, of work: beyond, 503 with
+//     Retry-After). A tasks/river Backend stores the jobs in PostgreSQL:
+//     they survive restarts and run on whichever instance fetches them.
+//   - Config.JobsFile: "", the in-memory jobs that a shutdown cannot finish
+//     are logged one by one, payload included, as dropped; a path keeps
+//     them there for the next New, which re-enqueues them. A process that
+//     dies (SIGKILL, crash) still loses the in-memory jobs.
 //   - Config.Timeouts: the defaults of the server's timeouts, 5s for a
 //     request's headers, 30s for the whole request, 30s to handle it and
 //     write the response, 120s idle between requests.
@@ -83,7 +87,9 @@
 // Stop an App with CloseConns (WebSockets get 1001) then, once the server
 // has stopped, Drain: it waits for the requests' background tasks, shuts
 // the queue down (the jobs running finish; with a durable Backend the jobs
-// waiting stay in the database) and waits for the database sessions. Run
-// does both on cancellation of its context, and Main cancels it on SIGINT
-// or SIGTERM.
+// waiting stay in the database) and waits for the database sessions. When
+// its context ends first, the in-memory jobs not finished are saved to
+// Config.JobsFile or logged (see Config.JobsFile). Run does both on
+// cancellation of its context, within 15 seconds, and Main cancels it on
+// SIGINT or SIGTERM.
 package app

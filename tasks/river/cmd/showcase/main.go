@@ -18,6 +18,13 @@
 //	               redoc (default: the docs pages load them from the CDN)
 //	-database-url  PostgreSQL connection URL (default $DATABASE_URL);
 //	               required: without it the command exits with status 2
+//	-rescue-stuck-jobs-after
+//	               how long a job may stay running before River takes its
+//	               node for dead (killed, crashed) and runs it again, on
+//	               any instance (default 1h, River's); River's leader looks
+//	               every 30 seconds, so a job is rescued up to 30s later.
+//	               Keep it above the longest attempt, one minute (the
+//	               queue's timeout), or a slow job runs twice at once
 //
 // The environment variables SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY are
 // those of examples/showcase. SIGINT or SIGTERM stops it gracefully:
@@ -31,6 +38,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stdapi/stdapi/examples/showcase/app"
@@ -41,24 +49,30 @@ func main() {
 	var f app.Flags
 	f.Register(flag.CommandLine)
 	url := flag.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL connection URL (default $DATABASE_URL)")
+	rescue := flag.Duration("rescue-stuck-jobs-after", river.DefaultRescueStuckJobsAfter,
+		"how long a job may stay running before River runs it again, its node taken for dead (keep it above the one-minute attempt timeout)")
 	flag.Parse()
 	if *url == "" {
 		fmt.Fprintln(os.Stderr, "showcase: no database: give -database-url or set DATABASE_URL (go run ./examples/showcase in the main module keeps its jobs in memory)")
 		os.Exit(2)
 	}
-	app.Main(func(ctx context.Context) error { return run(ctx, f, *url) })
+	if *rescue <= 0 {
+		fmt.Fprintln(os.Stderr, "showcase: -rescue-stuck-jobs-after must be positive")
+		os.Exit(2)
+	}
+	app.Main(func(ctx context.Context) error { return run(ctx, f, *url, *rescue) })
 }
 
 // run serves the showcase with its queue on River until ctx is done. The
 // app's Drain shuts the queue, and so the River client, down before the
 // pool closes.
-func run(ctx context.Context, f app.Flags, url string) error {
+func run(ctx context.Context, f app.Flags, url string, rescue time.Duration) error {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return fmt.Errorf("showcase: database URL: %w", err)
 	}
 	defer pool.Close()
-	backend, err := river.New(ctx, pool, river.Options{Migrate: true})
+	backend, err := river.New(ctx, pool, river.Options{Migrate: true, RescueStuckJobsAfter: rescue})
 	if err != nil {
 		return err
 	}

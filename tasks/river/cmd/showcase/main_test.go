@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stdapi/stdapi/examples/showcase/app"
+	"github.com/stdapi/stdapi/tasks"
+	"github.com/stdapi/stdapi/tasks/river"
 	"github.com/stdapi/stdapi/tasks/river/internal/testdb"
 )
 
@@ -103,43 +109,89 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
+// serving is the command started by serveCommand.
+type serving struct {
+	base   string // http://ADDR
+	stderr *syncBuffer
+	exited chan error // receives the exit status once
+	signal func(os.Signal) error
+}
+
+// serveCommand starts the command with args and env, and returns once it
+// listens. The test's cleanup kills it if it still runs.
+func serveCommand(t *testing.T, args []string, env ...string) *serving {
+	t.Helper()
+	cmd := command(args, env...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &serving{stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd.Stderr = s.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewReader(stdout)
+	line, lineErr := out.ReadString('\n')
+	done := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, out) // Wait closes stdout: read it all first
+		s.exited <- cmd.Wait()
+		close(done)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+	if lineErr != nil {
+		t.Fatalf("reading stdout: %v; stderr:\n%s", lineErr, s.stderr)
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		t.Fatalf("stdout %q, want listening on URL", line)
+	}
+	s.base = base
+	s.signal = func(sig os.Signal) error { return cmd.Process.Signal(sig) }
+	return s
+}
+
+// outbox polls GET /outbox until it answers want; it fails the test after
+// limit, which only guards against a hang.
+func (s *serving) outbox(t *testing.T, want string, limit time.Duration) {
+	t.Helper()
+	client := &http.Client{Timeout: time.Minute}
+	deadline := time.Now().Add(limit)
+	for {
+		req, _ := http.NewRequest("GET", s.base+"/outbox", nil)
+		req.SetBasicAuth("alice", "wonderland")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.TrimSpace(string(body))
+		if res.StatusCode == 200 && got == want {
+			return
+		}
+		if res.StatusCode != 200 || got != "[]" || time.Now().After(deadline) {
+			t.Fatalf("GET /outbox: %d %s, want %s; stderr:\n%s", res.StatusCode, got, want, s.stderr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // The command serves the showcase with its queue in PostgreSQL: a report
 // queued with POST /reports reaches GET /outbox, and SIGTERM stops it
 // cleanly (queue drained, pool closed, status 0). Its database is a new
 // one, which the command migrates.
 func TestCommand(t *testing.T) {
 	dbURL := testdb.Fresh(t)
-	cmd := command([]string{"-addr", "127.0.0.1:0", "-database-url", dbURL}, "SHOWCASE_API_KEY=command-test-key")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out := bufio.NewReader(stdout)
-	line, lineErr := out.ReadString('\n')
-	exited := make(chan error, 1)
-	go func() {
-		io.Copy(io.Discard, out) // Wait closes stdout: read it all first
-		exited <- cmd.Wait()
-	}()
-	stopped := false
-	defer func() {
-		if !stopped {
-			cmd.Process.Kill()
-			<-exited
-		}
-	}()
-	if lineErr != nil {
-		t.Fatalf("reading stdout: %v; stderr:\n%s", lineErr, stderr)
-	}
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if !ok {
-		t.Fatalf("stdout %q, want listening on URL", line)
-	}
+	srv := serveCommand(t, []string{"-addr", "127.0.0.1:0", "-database-url", dbURL}, "SHOWCASE_API_KEY=command-test-key")
+	base, stderr := srv.base, srv.stderr
 	client := &http.Client{Timeout: time.Minute} // a failure guard
 	send := func(req *http.Request) (int, string) {
 		t.Helper()
@@ -173,27 +225,13 @@ func TestCommand(t *testing.T) {
 		t.Fatalf("POST /reports: %d %s", status, body)
 	}
 
-	const want = `[{"to":"boss@example.com","subject":"Items report","body":"0 items in stock"}]`
-	deadline := time.Now().Add(time.Minute) // a failure guard
-	for {
-		req, _ := http.NewRequest("GET", base+"/outbox", nil)
-		req.SetBasicAuth("alice", "wonderland")
-		status, body := send(req)
-		if status == 200 && body == want {
-			break
-		}
-		if status != 200 || body != "[]" || time.Now().After(deadline) {
-			t.Fatalf("GET /outbox: %d %s, want %s", status, body, want)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	srv.outbox(t, `[{"to":"boss@example.com","subject":"Items report","body":"0 items in stock"}]`, time.Minute)
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := srv.signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-exited:
-		stopped = true
+	case err := <-srv.exited:
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v; stderr:\n%s", err, stderr)
 		}
@@ -202,5 +240,58 @@ func TestCommand(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "msg=stopped") {
 		t.Errorf("no clean stop logged:\n%s", stderr)
+	}
+}
+
+// A report job left running by an instance that was killed is run again by
+// the next one after -rescue-stuck-jobs-after, rather than River's default
+// hour. The orphan is made by hand: a job inserted, then marked running on
+// a node that no longer exists, its attempt started 10 seconds ago.
+func TestCommandRescuesOrphanedJob(t *testing.T) {
+	dbURL := testdb.Fresh(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	b, err := river.New(ctx, pool, river.Options{Migrate: true, InsertOnly: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := tasks.NewQueue(tasks.QueueOptions{Backend: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks.Register(q, "items-report", func(context.Context, app.Report) error { return nil })
+	if err := tasks.Enqueue(ctx, q, "items-report", app.Report{Email: "orphan@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE river_job SET state = 'running', attempt = 1,
+		attempted_at = now() - interval '10 seconds', attempted_by = ARRAY['killed-node']`); err != nil {
+		t.Fatal(err)
+	}
+
+	start := time.Now()
+	srv := serveCommand(t, []string{"-addr", "127.0.0.1:0", "-database-url", dbURL, "-rescue-stuck-jobs-after", "5s"},
+		"SHOWCASE_API_KEY=command-test-key")
+	srv.outbox(t, `[{"to":"orphan@example.com","subject":"Items report","body":"0 items in stock"}]`, time.Minute)
+	t.Logf("orphaned job run %v after the start", time.Since(start).Round(100*time.Millisecond))
+	// River records the completion shortly after the handler returns.
+	var state string
+	var attempt int
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		if err := pool.QueryRow(ctx, "SELECT state::text, attempt FROM river_job").Scan(&state, &attempt); err != nil {
+			t.Fatal(err)
+		}
+		if state != "running" || time.Now().After(deadline) {
+			break
+		}
+	}
+	if state != "completed" || attempt != 2 {
+		t.Errorf("job %s after attempt %d, want completed after the rescue's second attempt", state, attempt)
 	}
 }
