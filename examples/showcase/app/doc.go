@@ -36,26 +36,20 @@
 //   - Config.JWTSecret: "", a new ES256 key at every New; an HS256 secret
 //     of at least 32 bytes makes tokens survive restarts and work on every
 //     instance.
-//
 //   - Config.APIKey: required by New; Run generates one when it is empty
 //     and prints it once to stderr (not to the log).
-//
 //   - Config.DocsAssets: nil, the docs pages load Swagger UI and ReDoc from
 //     the CDN.
-//
 //   - Config.Backend: nil, the queue of POST /reports is in memory (two
 //     workers; jobs waiting are lost when the process stops). A tasks/river
 //     Backend stores them in PostgreSQL: they survive restarts and run on
 //     whichever instance fetches them.
-//
 //   - Config.Timeouts: the defaults of the server's timeouts, 5s for a
 //     request's headers, 30s for the whole request, 30s to handle it and
 //     write the response, 120s idle between requests.
-//
 //   - Config.DebugAddr: "", no debug listener; a loopback address serves
 //     /debug/vars (request metrics "http", App.Vars: "tasks", "ws") and
 //     /debug/pprof/ there. Other addresses are refused.
-//
 //   - Config.AccessLog: 5xx and requests slower than 1s logged at Warn,
 //     4xx at Info, 1 in 100 of the others.
 //
