@@ -28,6 +28,17 @@
 //	               not finish, one JSON job per line, and from which the next
 //	               start re-enqueues them (default: none, each such job is
 //	               logged at ERROR with its payload as dropped)
+//	-debug-addr    a loopback address (127.0.0.1:6060) on which to serve
+//	               /debug/vars (expvar: "http" request counts by status
+//	               class, in flight and latency; "tasks" the job queue;
+//	               "ws" the chat's rooms and members; memstats) and
+//	               /debug/pprof/ (default: none; other addresses are
+//	               refused)
+//	-access-log    which requests are logged: sample (default: 5xx and
+//	               slow requests at WARN, 4xx at INFO, 1 in 100 of the
+//	               rest), all, errors, off
+//	-slow-request  the duration past which a request is always logged
+//	               (default 1s)
 //	-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout
 //	               bounds on a connection: sending the headers (default
 //	               5s), sending the whole request (30s), handling it and

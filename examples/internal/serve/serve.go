@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"expvar"
 	"fmt"
 	"log/slog"
 	"net"
@@ -29,6 +30,16 @@ type Options struct {
 	// Drain, when not nil, runs once the server has stopped and its handlers have
 	// returned, to finish background work (tasks, queues) before exit.
 	Drain func(ctx context.Context) error
+	// AccessLog chooses which requests are logged. Default: the errors,
+	// the slow requests and 1 in 100 of the others (see AccessLog).
+	AccessLog AccessLog
+	// Debug, when not nil, is the listener of the debug server (see
+	// ListenDebug and DebugHandler): /debug/vars and /debug/pprof/, served
+	// until the shutdown. Default: nil, no debug server.
+	Debug net.Listener
+	// Vars are published with expvar beside the server's request Metrics
+	// ("http"), by Publish: queue and hub counters. Default: none.
+	Vars map[string]expvar.Var
 }
 
 // SetLogger makes a text log/slog handler on stderr the default logger.
@@ -65,10 +76,36 @@ func Run(ctx context.Context, addr string, h http.Handler, opts Options) error {
 // Serve serves h on ln until ctx is done, then shuts down gracefully: it
 // stops accepting connections, runs opts.CloseConns, waits for the
 // requests in flight, then runs opts.Drain, all within ShutdownTimeout.
-// Connections are bounded by opts.Timeouts and requests are logged by
-// AccessLog. It returns nil after a clean shutdown.
+// Connections are bounded by opts.Timeouts, requests are counted by a
+// Metrics published as "http" and logged as opts.AccessLog says, and
+// opts.Vars are published; with opts.Debug, the debug server serves them
+// until the shutdown. It returns nil after a clean shutdown, and an error
+// before serving when opts.AccessLog.Mode is unknown.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts Options) error {
-	srv := newServer(h, opts)
+	srv, err := newServer(h, opts)
+	if err != nil {
+		ln.Close()
+		if opts.Debug != nil {
+			opts.Debug.Close()
+		}
+		return err
+	}
+	for name, v := range opts.Vars {
+		Publish(name, v)
+	}
+	if opts.Debug != nil {
+		dbg := newDebugServer()
+		go dbg.Serve(opts.Debug)
+		slog.Info("debug listening", "vars", "http://"+opts.Debug.Addr().String()+"/debug/vars",
+			"pprof", "http://"+opts.Debug.Addr().String()+"/debug/pprof/")
+		defer func() {
+			dctx, cancel := context.WithTimeout(context.Background(), debugShutdownTimeout)
+			defer cancel()
+			if dbg.Shutdown(dctx) != nil {
+				dbg.Close()
+			}
+		}()
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	slog.Info("listening", "addr", "http://"+ln.Addr().String())
@@ -81,7 +118,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts Options) e
 	slog.Info("shutting down", "timeout", ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
-	err := srv.Shutdown(sctx)
+	err = srv.Shutdown(sctx)
 	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
@@ -94,16 +131,29 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts Options) e
 	return err
 }
 
-// newServer returns the server Serve runs: h behind AccessLog, the
-// timeouts of opts, and net/http's own errors logged as warnings.
-func newServer(h http.Handler, opts Options) *http.Server {
+// newServer returns the server Serve runs: h counted by a new Metrics
+// (published as "http") and logged as opts.AccessLog says, the timeouts of
+// opts, and net/http's own errors logged as warnings. It fails on an
+// unknown access log mode.
+func newServer(h http.Handler, opts Options) (*http.Server, error) {
+	log, err := opts.AccessLog.logger()
+	if err != nil {
+		return nil, err
+	}
+	m := &Metrics{}
+	Publish("http", m)
 	srv := &http.Server{
-		Handler:  AccessLog(h),
+		Handler: observe(h, m.begin, func(r *http.Request, status, bytes int, d time.Duration) {
+			m.observe(status, d)
+			if log != nil {
+				log(r, status, bytes, d)
+			}
+		}),
 		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
 	opts.Timeouts.apply(srv)
 	if opts.CloseConns != nil {
 		srv.RegisterOnShutdown(opts.CloseConns)
 	}
-	return srv
+	return srv, nil
 }

@@ -1,13 +1,10 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -83,47 +80,5 @@ func TestServeGracefulShutdown(t *testing.T) {
 func TestRunBadAddress(t *testing.T) {
 	if err := Run(t.Context(), "127.0.0.1:-1", http.NotFoundHandler(), Options{}); err == nil {
 		t.Fatal("Run accepted an invalid address")
-	}
-}
-
-func TestAccessLog(t *testing.T) {
-	var buf bytes.Buffer
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey || a.Key == "duration" {
-				return slog.Attr{}
-			}
-			return a
-		},
-	})))
-	defer slog.SetDefault(old)
-
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /teapot", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusTeapot)
-		io.WriteString(w, "short and stout")
-	})
-	mux.HandleFunc("GET /ok", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
-	mux.HandleFunc("GET /empty", func(w http.ResponseWriter, r *http.Request) {})
-	mux.HandleFunc("GET /flush", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "a")
-		if err := http.NewResponseController(w).Flush(); err != nil {
-			t.Errorf("Flush through AccessLog: %v", err)
-		}
-	})
-	srv := AccessLog(mux)
-	for _, p := range []string{"/teapot", "/ok", "/empty", "/flush", "/missing"} {
-		req, _ := http.NewRequest("GET", p, nil)
-		srv.ServeHTTP(httptest.NewRecorder(), req)
-	}
-	want := `level=INFO msg=request method=GET path=/teapot status=418 bytes=15
-level=INFO msg=request method=GET path=/ok status=200 bytes=2
-level=INFO msg=request method=GET path=/empty status=200 bytes=0
-level=INFO msg=request method=GET path=/flush status=200 bytes=1
-level=INFO msg=request method=GET path=/missing status=404 bytes=19
-`
-	if buf.String() != want {
-		t.Errorf("log\n%s\nwant\n%s", buf.String(), want)
 	}
 }

@@ -63,7 +63,10 @@ func TestServerTimeouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(http.NotFoundHandler(), Options{Timeouts: tt.in})
+			srv, err := newServer(http.NotFoundHandler(), Options{Timeouts: tt.in})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if srv.ReadHeaderTimeout != tt.readHeader || srv.ReadTimeout != tt.read || srv.WriteTimeout != tt.write || srv.IdleTimeout != tt.idle {
 				t.Errorf("header %v, read %v, write %v, idle %v; want %v, %v, %v, %v",
 					srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout,

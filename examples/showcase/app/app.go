@@ -49,6 +49,14 @@ type Config struct {
 	// request, 30s to handle it and write the response, 120s idle; the
 	// chat's WebSockets are not bounded by them.
 	Timeouts serve.Timeouts
+	// DebugAddr, when not empty, is the loopback address on which Run
+	// serves /debug/vars and /debug/pprof/ (New does not use it). Default:
+	// "", no debug listener.
+	DebugAddr string
+	// AccessLog chooses the requests that Run logs (New does not use it).
+	// Default: server errors and requests slower than 1s at Warn, client
+	// errors at Info, and 1 in 100 of the others.
+	AccessLog serve.AccessLog
 }
 
 // App is the showcase service: an http.Handler and what it runs besides

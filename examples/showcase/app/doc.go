@@ -51,9 +51,16 @@
 //   - Config.Timeouts: the defaults of the server's timeouts, 5s for a
 //     request's headers, 30s for the whole request, 30s to handle it and
 //     write the response, 120s idle between requests.
+//   - Config.DebugAddr: "", no debug listener; a loopback address serves
+//     /debug/vars (request metrics "http", App.Vars: "tasks", "ws") and
+//     /debug/pprof/ there. Other addresses are refused.
+//   - Config.AccessLog: 5xx and requests slower than 1s logged at Warn,
+//     4xx at Info, 1 in 100 of the others.
 //
 // Flags.Register defines the flags -addr (default DefaultAddr,
-// 127.0.0.1:8000), -docs-assets (default "", the CDN) and the timeouts
+// 127.0.0.1:8000), -docs-assets (default "", the CDN), -debug-addr
+// (default "", none), -access-log (default sample), -slow-request
+// (default 1s) and the timeouts
 // (-read-header-timeout, -read-timeout, -write-timeout, -idle-timeout);
 // Flags.Config reads SHOWCASE_JWT_SECRET and SHOWCASE_API_KEY from the
 // environment.

@@ -34,13 +34,22 @@ type Flags struct {
 	// -read-timeout, -write-timeout and -idle-timeout. Default: 5s, 30s,
 	// 30s and 120s.
 	Timeouts serve.Timeouts
+	// DebugAddr is the loopback address of the debug listener
+	// (/debug/vars, /debug/pprof/), flag -debug-addr. Default: "", none.
+	DebugAddr string
+	// AccessLog chooses the requests logged, flags -access-log and
+	// -slow-request. Default: errors, requests slower than 1s, and 1 in
+	// 100 of the others.
+	AccessLog serve.AccessLog
 }
 
-// Register defines -addr, -docs-assets and the timeout flags on fs,
-// storing into f.
+// Register defines -addr, -docs-assets, -debug-addr, the access log
+// flags and the timeout flags on fs, storing into f.
 func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Addr, "addr", DefaultAddr, "listen address")
 	fs.StringVar(&f.DocsAssets, "docs-assets", "", "node_modules directory with swagger-ui-dist and redoc (default: load them from the CDN)")
+	fs.StringVar(&f.DebugAddr, "debug-addr", "", "loopback address of /debug/vars and /debug/pprof/ (default: none)")
+	f.AccessLog.Register(fs)
 	f.Timeouts.Register(fs)
 }
 
@@ -52,6 +61,8 @@ func (f *Flags) Config() Config {
 		JWTSecret: os.Getenv("SHOWCASE_JWT_SECRET"),
 		APIKey:    os.Getenv("SHOWCASE_API_KEY"),
 		Timeouts:  f.Timeouts,
+		DebugAddr: f.DebugAddr,
+		AccessLog: f.AccessLog,
 	}
 	if f.DocsAssets != "" {
 		cfg.DocsAssets = os.DirFS(f.DocsAssets)
@@ -67,7 +78,9 @@ func (f *Flags) Config() Config {
 // stdout, which scripts starting it on port 0 read. Its connections are
 // bounded by cfg.Timeouts. When cfg.APIKey is empty, Run generates one and
 // prints it once to stderr; the log shows only its fingerprint. Requests
-// are logged with log/slog.
+// are logged with log/slog as cfg.AccessLog says. With cfg.DebugAddr, a
+// loopback address, it also serves /debug/vars (request metrics, Vars) and
+// /debug/pprof/ there, and prints "debug listening on http://ADDR" first.
 //
 // Run returns nil after a clean shutdown, the error of listening or of New
 // (before anything was started), or what did not finish in time.
@@ -81,16 +94,32 @@ func Run(ctx context.Context, addr string, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	var dbg net.Listener
+	if cfg.DebugAddr != "" {
+		if dbg, err = serve.ListenDebug(cfg.DebugAddr); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	a, err := New(cfg)
 	if err != nil {
 		ln.Close()
+		if dbg != nil {
+			dbg.Close()
+		}
 		return err
 	}
 	if generated {
 		announceKey(cfg.APIKey)
 	}
+	if dbg != nil {
+		fmt.Printf("debug listening on http://%s\n", dbg.Addr())
+	}
 	fmt.Printf("listening on http://%s\n", ln.Addr())
-	return serve.Serve(ctx, ln, a, serve.Options{Timeouts: cfg.Timeouts, CloseConns: a.CloseConns, Drain: a.Drain})
+	return serve.Serve(ctx, ln, a, serve.Options{
+		Timeouts: cfg.Timeouts, CloseConns: a.CloseConns, Drain: a.Drain,
+		AccessLog: cfg.AccessLog, Debug: dbg, Vars: a.Vars(),
+	})
 }
 
 // announceKey prints a generated API key once to stderr, for whoever

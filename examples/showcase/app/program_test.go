@@ -29,6 +29,10 @@ func runProgram(t *testing.T, cfg Config) (base string, log *logtest.Buffer, sto
 	return base, log, stop
 }
 
+// debugBase is the URL of the debug listener that the last Run started by
+// runProgramStderr printed, when it had one.
+var debugBase string
+
 // runProgramStderr is runProgram that also returns what Run printed to
 // stderr before listening.
 func runProgramStderr(t *testing.T, cfg Config) (base, stderr string, log *logtest.Buffer, stop func() error) {
@@ -48,7 +52,12 @@ func runProgramStderr(t *testing.T, cfg Config) (base, stderr string, log *logte
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, "127.0.0.1:0", cfg) }()
-	line, err := bufio.NewReader(r).ReadString('\n')
+	br := bufio.NewReader(r)
+	line, err := br.ReadString('\n')
+	if d, ok := strings.CutPrefix(strings.TrimSpace(line), "debug listening on "); ok && err == nil {
+		debugBase = d
+		line, err = br.ReadString('\n')
+	}
 	os.Stdout, os.Stderr = stdout, stderrFile
 	w.Close()
 	r.Close()
