@@ -2,6 +2,8 @@ package app
 
 import (
 	"expvar"
+
+	"github.com/stdapi/stdapi/ws"
 )
 
 // Vars are the counters the showcase publishes with expvar, beside the
@@ -10,10 +12,8 @@ import (
 //
 //	"tasks"  the job queue of POST /reports: tasks.Stats (enqueued, queued,
 //	         running, succeeded, failed, retried)
-//	"ws"     the chat's hub: rooms and members connected
-//
-// The hub's entry is the seam for more of package ws's counters (such as
-// members dropped as slow consumers) once the hub exposes them.
+//	"ws"     the chat's hub: rooms and members connected, and what it
+//	         queued, dropped and disconnected (ws.HubStats)
 func (a *App) Vars() map[string]expvar.Var {
 	return map[string]expvar.Var{
 		"tasks": a.queue.ExpvarFunc(),
@@ -27,10 +27,12 @@ type HubStats struct {
 	Rooms int `json:"rooms"`
 	// Members is how many connections are in a room, summed over rooms.
 	Members int `json:"members"`
+	// Delivery counts what the hub queued, dropped and disconnected.
+	Delivery ws.HubStats `json:"delivery"`
 }
 
 func (a *App) hubStats() any {
-	s := HubStats{}
+	s := HubStats{Delivery: a.hub.Stats()}
 	for _, room := range a.hub.Rooms() {
 		s.Rooms++
 		s.Members += a.hub.Count(room)

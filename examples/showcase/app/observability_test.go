@@ -55,8 +55,8 @@ func TestDebugVars(t *testing.T) {
 	if _, ok := vars.Tasks["enqueued"]; !ok {
 		t.Errorf("tasks %v: want the queue's Stats", vars.Tasks)
 	}
-	if vars.WS != (HubStats{Rooms: 1, Members: 1}) {
-		t.Errorf("ws %+v, want 1 room, 1 member", vars.WS)
+	if w := vars.WS; w.Rooms != 1 || w.Members != 1 || w.Delivery.Dropped != 0 || w.Delivery.Disconnected != 0 {
+		t.Errorf("ws %+v, want 1 room, 1 member, nothing dropped", vars.WS)
 	}
 	if res, err := http.Get(dbg + "/debug/pprof/heap?debug=1"); err != nil || res.StatusCode != 200 {
 		t.Errorf("pprof heap: %v %v", res, err)
