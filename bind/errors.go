@@ -62,27 +62,33 @@ func (e *errorList) result(in *Input) error {
 // field order afterwards; pydantic reports both together, field by field.
 // Map entries keep the order they were found in.
 func (in *Input) order(errs []stdapi.FieldError) []stdapi.FieldError {
+	out := slices.Clone(errs)
+	if len(out) < 2 {
+		return out
+	}
 	type keyed struct {
 		key []int
 		fe  stdapi.FieldError
 	}
 	ks := make([]keyed, len(errs))
+	buf := make([]int, 0, 4*len(errs)) // one backing array for every key
 	for i, fe := range errs {
-		ks[i] = keyed{in.orderKey(fe.Loc), fe}
+		from := len(buf)
+		buf = in.orderKey(buf, fe.Loc)
+		ks[i] = keyed{buf[from:len(buf):len(buf)], fe}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int { return slices.Compare(a.key, b.key) })
-	out := make([]stdapi.FieldError, len(errs))
 	for i, k := range ks {
 		out[i] = k.fe
 	}
 	return out
 }
 
-// orderKey returns the sort key of an error at loc: its source's rank, then
-// the position of each step (a field's declaration index, an element's
-// index).
-func (in *Input) orderKey(loc []any) []int {
-	key := []int{sourceRank(loc)}
+// orderKey appends the sort key of an error at loc to key: its source's
+// rank, then the position of each step (a field's declaration index, an
+// element's index).
+func (in *Input) orderKey(key []int, loc []any) []int {
+	key = append(key, sourceRank(loc))
 	if len(loc) < 2 {
 		return key
 	}
@@ -98,7 +104,7 @@ func (in *Input) orderKey(loc []any) []int {
 	switch {
 	case loc[0] == SourceBody && in.bodyShape != nil:
 		key = in.bodyShape.orderKey(key, loc[1:])
-	case key[0] < sourceRank([]any{SourceBody}):
+	case sourceRank(loc) < sourceRank([]any{SourceBody}):
 		key = append(key, len(in.Params)) // an unknown parameter: after the known ones
 	}
 	return key
