@@ -24,6 +24,19 @@ type decoder struct {
 	depth    int
 	maxDepth int
 	keyBuf   []byte
+	strBuf   []byte // unescaped strings, before they are copied
+	slab     []node // presence nodes, allocated a chunk at a time
+}
+
+// node returns a new presence node. Nodes come from chunks, so that a body
+// of many objects does not cost an allocation per object; the chunks live
+// as long as the request's presence tree and are not reused.
+func (d *decoder) node() *node {
+	if len(d.slab) == cap(d.slab) {
+		d.slab = make([]node, 0, min(max(2*cap(d.slab), 4), 256))
+	}
+	d.slab = d.slab[:len(d.slab)+1]
+	return &d.slab[len(d.slab)-1]
 }
 
 // step is one element of the path to the value being decoded: a field
@@ -35,7 +48,15 @@ type step struct {
 
 func (d *decoder) reset() {
 	clear(d.path)
-	*d = decoder{path: d.path[:0], keyBuf: d.keyBuf[:0]}
+	*d = decoder{path: d.path[:0], keyBuf: small(d.keyBuf), strBuf: small(d.strBuf)}
+}
+
+// small returns b emptied, or nil when it grew too large to keep pooled.
+func small(b []byte) []byte {
+	if cap(b) > 64<<10 {
+		return nil
+	}
+	return b[:0]
 }
 
 func (d *decoder) push(s step) { d.path = append(d.path, s) }
@@ -290,7 +311,8 @@ func (d *decoder) object(sh *shape, v reflect.Value) *node {
 		f.Set(def.value)
 		cloneSlice(f)
 	}
-	n := newNode(len(sh.fields))
+	n := d.node()
+	n.init(len(sh.fields))
 	var small [1]uint64
 	seen := small[:]
 	if len(sh.fields) > 64 {
@@ -394,7 +416,7 @@ func (d *decoder) list(sh *shape, v reflect.Value) *node {
 		}
 		if kid != nil {
 			if n == nil {
-				n = &node{}
+				n = d.node()
 			}
 			n.setKid(i, kid)
 		}
@@ -435,7 +457,7 @@ func (d *decoder) dict(sh *shape, v reflect.Value) *node {
 			m.SetMapIndex(key, elem)
 			if kid != nil {
 				if n == nil {
-					n = &node{}
+					n = d.node()
 				}
 				n.setKey(name, kid)
 			}

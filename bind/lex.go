@@ -102,7 +102,8 @@ func (d *decoder) str() string {
 	if d.skipString() {
 		return string(d.data[start+1 : d.pos-1])
 	}
-	return string(unquote(d.data[start+1:d.pos-1], nil))
+	d.strBuf = unquote(d.data[start+1:d.pos-1], d.strBuf[:0])
+	return string(d.strBuf)
 }
 
 // key reads an object key and the colon after it. The bytes alias the body,

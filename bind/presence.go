@@ -17,13 +17,6 @@ type node struct {
 // reported already, so validate checks nothing at or below it.
 var failed = &node{}
 
-// newNode returns the presence of a struct level of n fields.
-func newNode(n int) *node {
-	nd := &node{}
-	nd.init(n)
-	return nd
-}
-
 func (n *node) init(fields int) {
 	if fields <= 64 {
 		n.bits = n.small[:]
