@@ -185,24 +185,38 @@ func (st *state) bindJSON(in *Input, r *http.Request, v reflect.Value, lim Limit
 }
 
 // decodeJSON decodes data into the body field v and records its presence.
-// The syntax is checked first, so that the decoder reads a valid document.
+// The decoder checks the syntax as it reads; on an error, what it found is
+// discarded and the error is the syntax error alone, as encoding/json
+// reports it.
 func (st *state) decodeJSON(in *Input, v reflect.Value, data []byte, lim Limits) {
-	if !json.Valid(data) {
-		var syntax *json.SyntaxError
-		errors.As(json.Unmarshal(data, &struct{}{}), &syntax)
-		st.errs.add(stdapi.FieldError{
-			Type: "json_invalid", Loc: []any{SourceBody, syntaxPos(syntax, len(data))},
-			Msg: "JSON decode error", Input: map[string]any{}, Ctx: map[string]any{"error": syntax.Error()},
-		})
+	d := &st.dec
+	d.data, d.errs, d.maxDepth = data, &st.errs, lim.MaxDepth
+	mark, omitted := len(st.errs.list), st.errs.omitted
+	kid, null, ok := d.document(in.bodyShape, v)
+	if !ok {
+		clear(st.errs.list[mark:])
+		st.errs.list, st.errs.omitted = st.errs.list[:mark], omitted
+		v.SetZero()
+		st.errs.add(syntaxError(data, d.pos))
 		st.top.mark(in.bodyPos, true, failed)
 		return
 	}
-	d := &st.dec
-	d.data, d.errs, d.maxDepth = data, &st.errs, lim.MaxDepth
-	d.ws()
-	null := d.data[d.pos] == 'n'
-	kid := d.value(in.bodyShape, v)
 	st.top.mark(in.bodyPos, !null || kid == failed, kid)
+}
+
+// syntaxError is the json_invalid error of data, with encoding/json's
+// message; at is where the decoder stopped, in case encoding/json found
+// nothing wrong (then the two disagree, which the fuzz tests look for).
+func syntaxError(data []byte, at int) stdapi.FieldError {
+	pos, msg := at, "invalid JSON"
+	var syntax *json.SyntaxError
+	if errors.As(json.Unmarshal(data, &struct{}{}), &syntax) {
+		pos, msg = syntaxPos(syntax, len(data)), syntax.Error()
+	}
+	return stdapi.FieldError{
+		Type: "json_invalid", Loc: []any{SourceBody, pos},
+		Msg: "JSON decode error", Input: map[string]any{}, Ctx: map[string]any{"error": msg},
+	}
 }
 
 // syntaxPos returns the 0-based index of the byte a syntax error is at, as

@@ -59,6 +59,25 @@ func small(b []byte) []byte {
 	return b[:0]
 }
 
+// document decodes the whole body along sh into v. It reports false on a
+// syntax error, with v and the errors found so far to be discarded.
+func (d *decoder) document(sh *shape, v reflect.Value) (kid *node, null, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errSyntax {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	null = d.peek() == 'n'
+	kid = d.value(sh, v)
+	if d.ws(); d.pos != len(d.data) {
+		d.syntax() // data after the value
+	}
+	return kid, null, true
+}
+
 func (d *decoder) push(s step) { d.path = append(d.path, s) }
 func (d *decoder) pop()        { d.path = d.path[:len(d.path)-1] }
 
@@ -145,14 +164,13 @@ func (d *decoder) mismatch(sh *shape, start int) *node {
 // type, and returns its presence: nil for a value validate needs none for,
 // failed for one that did not decode.
 func (d *decoder) value(sh *shape, v reflect.Value) *node {
-	d.ws()
+	c := d.peek()
 	start := d.pos
-	c := d.data[start]
 	switch {
 	case sh.kind == shapeAny:
 		return d.raw(sh, v)
 	case c == 'n':
-		d.pos += len("null")
+		d.literal("null")
 		if !sh.nullable {
 			return d.mismatch(sh, start)
 		}
@@ -168,14 +186,22 @@ func (d *decoder) value(sh *shape, v reflect.Value) *node {
 	case c == '"':
 		return d.text(sh, v)
 	case c == 't' || c == 'f':
-		if sh.kind != shapeBool {
-			return d.mismatch(sh, start)
-		}
-		v.SetBool(c == 't')
-		d.skip()
-		return nil
+		return d.boolean(sh, v, c == 't')
+	case c == '-' || '0' <= c && c <= '9':
+		return d.number(sh, v)
 	}
-	return d.number(sh, v)
+	d.syntax()
+	return nil
+}
+
+// boolean decodes true or false.
+func (d *decoder) boolean(sh *shape, v reflect.Value, b bool) *node {
+	if sh.kind != shapeBool {
+		return d.mismatch(sh, d.pos)
+	}
+	v.SetBool(b)
+	d.skip()
+	return nil
 }
 
 // nested decodes an object or an array, within the depth limit.
@@ -186,7 +212,7 @@ func (d *decoder) nested(sh *shape, v reflect.Value, c byte) *node {
 	default:
 		return d.mismatch(sh, start)
 	}
-	if d.depth >= d.maxDepth {
+	if d.depth >= d.maxDepth || d.depth >= maxNesting {
 		d.skip()
 		d.fail(&failure{typ: "value_error", msg: "Value error, nesting is deeper than " + strconv.Itoa(d.maxDepth),
 			ctx: map[string]any{"max_depth": d.maxDepth}}, start)
@@ -270,7 +296,7 @@ func setBase64(v reflect.Value, s string) error {
 // and pydantic accept it.
 func (d *decoder) number(sh *shape, v reflect.Value) *node {
 	start := d.pos
-	d.skip()
+	d.skipNumber()
 	// The literal is parsed, never kept: it may alias the pooled body.
 	lit := unsafe.String(&d.data[start], d.pos-start)
 	var f *failure
@@ -333,7 +359,7 @@ func (d *decoder) object(sh *shape, v reflect.Value) *node {
 			seen[i>>6] |= 1 << (i & 63)
 			d.field(sh, v, n, i)
 		}
-		if !d.next() {
+		if !d.next('}') {
 			return n
 		}
 	}
@@ -342,8 +368,7 @@ func (d *decoder) object(sh *shape, v reflect.Value) *node {
 // field decodes the value of field i of the struct v.
 func (d *decoder) field(sh *shape, v reflect.Value, n *node, i int) {
 	d.push(step{name: sh.names[i]})
-	d.ws()
-	null := d.data[d.pos] == 'n'
+	null := d.peek() == 'n'
 	kid := d.value(sh.fields[i], fieldAlloc(v, sh.obj.Fields[i].Index))
 	n.mark(i, !null || kid == failed, kid)
 	d.pop()
@@ -421,7 +446,7 @@ func (d *decoder) list(sh *shape, v reflect.Value) *node {
 			n.setKid(i, kid)
 		}
 		d.pop()
-		if !d.next() {
+		if !d.next(']') {
 			return n
 		}
 	}
@@ -463,7 +488,7 @@ func (d *decoder) dict(sh *shape, v reflect.Value) *node {
 			}
 		}
 		d.pop()
-		if !d.next() {
+		if !d.next('}') {
 			return n
 		}
 	}

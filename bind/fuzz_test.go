@@ -197,3 +197,37 @@ func FuzzJSONOracle(f *testing.F) {
 		}
 	})
 }
+
+type syntaxProbe struct {
+	A *int            `json:"a"`
+	S []string        `json:"s"`
+	M map[string]bool `json:"m"`
+	N *syntaxProbe    `json:"n"`
+}
+
+// FuzzJSONSyntax checks that bind's decoder, which checks the syntax as it
+// reads, accepts exactly the documents encoding/json accepts: a body is
+// json_invalid if and only if json.Valid says it is not JSON, whatever
+// part of it is decoded, skipped as an unknown key or handed to a type
+// error.
+func FuzzJSONSyntax(f *testing.F) {
+	for _, seed := range []string{
+		`{"a":1,"s":["x"],"m":{"k":true},"n":{"a":2},"zz":[1,{"q":null}]}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`,
+		`{"a":1e+}`, `{"s":["\u00zz"]}`, "{\"s\":[\"\x01\"]}", `{"zz":tru}`, `{"a":1,}`, `[1,]`, `{"a" 1}`,
+		`{"a":1}{}`, `  {"a":1}  `, `{"m":{"k":nul}}`, `{"zz":{"a":[1 2]}}`, `"\ud800"`, `{"s":"x"}`, `{"n":[]}`,
+		strings.Repeat("[", 10001) + strings.Repeat("]", 10001), `{"zz":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if strings.TrimSpace(body) == "" {
+			return // no body: not a syntax question
+		}
+		var in struct{ Body *syntaxProbe }
+		err := bind.Request(newJSONRequest(body), &in)
+		invalid := err != nil && strings.Contains(mustJSON(t, err), `"json_invalid"`)
+		if valid := json.Valid([]byte(body)); invalid == valid {
+			t.Fatalf("%q: json.Valid %v, bind %v", body, valid, err)
+		}
+	})
+}

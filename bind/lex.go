@@ -5,9 +5,18 @@ import (
 	"unicode/utf8"
 )
 
-// The lexical layer of the decoder. The body is checked with json.Valid
-// before it is decoded, so these functions read a syntactically valid
-// document and never look past its end.
+// The lexical layer of the decoder. It checks the syntax as it goes, as
+// encoding/json's scanner does (the decoder reads the body once): on the
+// first error it panics with errSyntax, which document recovers, and the
+// caller asks encoding/json for its exact message and offset.
+
+// errSyntax is the panic value of a syntax error.
+var errSyntax = &struct{ name string }{"bind: JSON syntax error"}
+
+// maxNesting is encoding/json's limit on the nesting of arrays and objects.
+const maxNesting = 10000
+
+func (d *decoder) syntax() { panic(errSyntax) }
 
 func (d *decoder) ws() {
 	for d.pos < len(d.data) {
@@ -20,72 +29,169 @@ func (d *decoder) ws() {
 	}
 }
 
-// next moves past a ',' and reports true, or past the closing bracket and
-// reports false.
-func (d *decoder) next() bool {
+// peek moves past white space and returns the next byte; the end of the
+// input is a syntax error.
+func (d *decoder) peek() byte {
 	d.ws()
-	c := d.data[d.pos]
+	if d.pos >= len(d.data) {
+		d.syntax()
+	}
+	return d.data[d.pos]
+}
+
+// next moves past a ',' and reports true, or past the closing bracket and
+// reports false; anything else is a syntax error.
+func (d *decoder) next(closing byte) bool {
+	c := d.peek()
 	d.pos++
-	return c == ','
+	switch c {
+	case ',':
+		return true
+	case closing:
+		return false
+	}
+	d.syntax()
+	return false
 }
 
 // empty moves past the closing bracket of an empty object or array.
 func (d *decoder) empty(closing byte) bool {
-	d.ws()
-	if d.data[d.pos] == closing {
+	if d.peek() == closing {
 		d.pos++
 		return true
 	}
 	return false
 }
 
-// skip moves past one value of any kind.
-func (d *decoder) skip() {
-	d.ws()
-	switch d.data[d.pos] {
-	case '"':
+// literal moves past word (true, false or null).
+func (d *decoder) literal(word string) {
+	if len(d.data)-d.pos < len(word) || string(d.data[d.pos:d.pos+len(word)]) != word {
+		d.syntax()
+	}
+	d.pos += len(word)
+}
+
+// skip moves past one value of any kind, checking its syntax.
+func (d *decoder) skip() { d.skipAt(d.depth) }
+
+func (d *decoder) skipAt(depth int) {
+	switch c := d.peek(); {
+	case c == '"':
 		d.skipString()
-	case '{', '[':
-		depth := 0
-		for {
-			switch d.data[d.pos] {
-			case '"':
-				d.skipString()
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-			}
-			d.pos++
-			if depth == 0 {
-				return
-			}
-		}
-	default: // numbers and literals end at a delimiter
-		for d.pos < len(d.data) {
-			switch d.data[d.pos] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return
-			}
-			d.pos++
+	case c == '{':
+		d.skipObject(depth + 1)
+	case c == '[':
+		d.skipArray(depth + 1)
+	case c == 't':
+		d.literal("true")
+	case c == 'f':
+		d.literal("false")
+	case c == 'n':
+		d.literal("null")
+	default:
+		d.skipNumber()
+	}
+}
+
+func (d *decoder) skipObject(depth int) {
+	if depth > maxNesting {
+		d.syntax()
+	}
+	d.pos++ // '{'
+	if d.empty('}') {
+		return
+	}
+	for {
+		d.key()
+		d.skipAt(depth)
+		if !d.next('}') {
+			return
 		}
 	}
 }
 
-// skipString moves past a string and reports whether its content can be
-// used as it is: no escapes, only ASCII.
+func (d *decoder) skipArray(depth int) {
+	if depth > maxNesting {
+		d.syntax()
+	}
+	d.pos++ // '['
+	if d.empty(']') {
+		return
+	}
+	for {
+		d.skipAt(depth)
+		if !d.next(']') {
+			return
+		}
+	}
+}
+
+// skipNumber moves past a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (d *decoder) skipNumber() {
+	p := d.pos
+	if d.at(p, '-') {
+		p++
+	}
+	switch {
+	case d.at(p, '0'):
+		p++
+	case p < len(d.data) && '1' <= d.data[p] && d.data[p] <= '9':
+		p = d.digits(p)
+	default:
+		d.syntax()
+	}
+	if d.at(p, '.') {
+		p = d.someDigits(p + 1)
+	}
+	if d.at(p, 'e') || d.at(p, 'E') {
+		p++
+		if d.at(p, '+') || d.at(p, '-') {
+			p++
+		}
+		p = d.someDigits(p)
+	}
+	d.pos = p
+}
+
+// at reports whether the byte at p is c.
+func (d *decoder) at(p int, c byte) bool { return p < len(d.data) && d.data[p] == c }
+
+// digits returns the index after the digits at p.
+func (d *decoder) digits(p int) int {
+	for p < len(d.data) && '0' <= d.data[p] && d.data[p] <= '9' {
+		p++
+	}
+	return p
+}
+
+// someDigits is digits, requiring at least one.
+func (d *decoder) someDigits(p int) int {
+	q := d.digits(p)
+	if q == p {
+		d.syntax()
+	}
+	return q
+}
+
+// skipString moves past a string, checking its escapes and that it has no
+// control character, and reports whether its content can be used as it is:
+// no escapes, only ASCII.
 func (d *decoder) skipString() (plain bool) {
 	d.pos++ // opening quote
 	plain = true
 	for {
+		if d.pos >= len(d.data) {
+			d.syntax()
+		}
 		switch c := d.data[d.pos]; {
-		case c == '\\':
-			d.pos += 2
-			plain = false
 		case c == '"':
 			d.pos++
 			return plain
+		case c == '\\':
+			d.escape()
+			plain = false
+		case c < 0x20:
+			d.syntax()
 		default:
 			if c >= utf8.RuneSelf {
 				plain = false
@@ -93,6 +199,33 @@ func (d *decoder) skipString() (plain bool) {
 			d.pos++
 		}
 	}
+}
+
+// escape moves past the escape sequence at d.pos.
+func (d *decoder) escape() {
+	if d.pos+1 >= len(d.data) {
+		d.syntax()
+	}
+	switch d.data[d.pos+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		d.pos += 2
+	case 'u':
+		if len(d.data)-d.pos < 6 || !isHex4(d.data[d.pos+2:d.pos+6]) {
+			d.syntax()
+		}
+		d.pos += 6
+	default:
+		d.syntax()
+	}
+}
+
+func isHex4(h []byte) bool {
+	for _, c := range h {
+		if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // str reads a string and returns its content, decoded as encoding/json
@@ -109,7 +242,9 @@ func (d *decoder) str() string {
 // key reads an object key and the colon after it. The bytes alias the body,
 // or d.keyBuf when the key has escapes: use them before the next key.
 func (d *decoder) key() []byte {
-	d.ws()
+	if d.peek() != '"' {
+		d.syntax()
+	}
 	start := d.pos
 	var k []byte
 	if d.skipString() {
@@ -118,8 +253,10 @@ func (d *decoder) key() []byte {
 		d.keyBuf = unquote(d.data[start+1:d.pos-1], d.keyBuf[:0])
 		k = d.keyBuf
 	}
-	d.ws()
-	d.pos++ // ':'
+	if d.peek() != ':' {
+		d.syntax()
+	}
+	d.pos++
 	return k
 }
 
@@ -176,7 +313,7 @@ func unescape(s []byte, i int) (rune, int) {
 	}
 }
 
-// hex4 decodes four hexadecimal digits, which json.Valid has checked.
+// hex4 decodes four hexadecimal digits, which skipString has checked.
 func hex4(h []byte) rune {
 	var r rune
 	for _, c := range h {

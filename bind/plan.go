@@ -289,20 +289,12 @@ func newParam(t reflect.Type, sf reflect.StructField, source, name string, f val
 		pos:      pos, index: f.Index, key: name,
 	}
 	where := fmt.Sprintf("bind: %s.%s: tag %s:%q", t, sf.Name, source, name)
-	switch source {
-	case SourceHeader:
+	if source == SourcePath && strings.ContainsAny(name, "{}/.") {
+		return nil, fmt.Errorf("%s: not a path wildcard name", where)
+	}
+	p.loc = locOf(source, name)
+	if source == SourceHeader {
 		p.key = http.CanonicalHeaderKey(name)
-		p.loc = []any{source, strings.ToLower(name)}
-	case SourcePath:
-		if strings.ContainsAny(name, "{}/.") {
-			return nil, fmt.Errorf("%s: not a path wildcard name", where)
-		}
-		p.loc = []any{source, name}
-	case SourceForm, SourceFile:
-		// A form is the body, as FastAPI locates its fields.
-		p.loc = []any{SourceBody, name}
-	default:
-		p.loc = []any{source, name}
 	}
 	if v, ok := sf.Tag.Lookup("explode"); ok && v != "true" && v != "false" {
 		return nil, fmt.Errorf("%s: explode:%q must be true or false", where, v)
@@ -331,6 +323,19 @@ func newParam(t reflect.Type, sf reflect.StructField, source, name string, f val
 		p.Default, p.HasDefault, p.defValue = def, true, v
 	}
 	return p, nil
+}
+
+// locOf returns the loc of a parameter's errors: [source, name], a header
+// by its lowercased name, and a form field or file in the body, as FastAPI
+// locates them.
+func locOf(source, name string) []any {
+	switch source {
+	case SourceHeader:
+		return []any{source, strings.ToLower(name)}
+	case SourceForm, SourceFile:
+		return []any{SourceBody, name}
+	}
+	return []any{source, name}
 }
 
 // splitDefault turns a default tag into values: comma-separated for slices.
