@@ -67,7 +67,7 @@ func decodeJSON(typ MessageType, data []byte, v any, validate func(any) error) e
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return invalidJSON(syn.Error(), int(syn.Offset))
+			return invalidJSON(syn.Error(), syntaxPos(syn, len(data)))
 		case errors.As(err, &te):
 			return notFitting(te)
 		case !utf8.Valid(data):
@@ -141,6 +141,16 @@ func inBody(se *stdapi.Error) *stdapi.Error {
 	return &out
 }
 
+// syntaxPos returns the 0-based index of the byte a syntax error is at, as
+// bind and FastAPI report it: encoding/json counts the bytes read, the bad
+// one included, except at the end of the input.
+func syntaxPos(err *json.SyntaxError, n int) int {
+	if err.Offset >= int64(n) && strings.HasPrefix(err.Error(), "unexpected end") {
+		return n
+	}
+	return int(max(err.Offset-1, 0))
+}
+
 // invalidJSON is the error for a message that is not JSON; offset < 0 when
 // unknown.
 func invalidJSON(detail string, offset int) error {
@@ -152,10 +162,11 @@ func invalidJSON(detail string, offset int) error {
 		Code:   CloseInvalidPayload,
 		Reason: "invalid JSON",
 		Err: stdapi.ValidationError(stdapi.FieldError{
-			Type: "json_invalid",
-			Loc:  loc,
-			Msg:  "JSON decode error",
-			Ctx:  map[string]any{"error": detail},
+			Type:  "json_invalid",
+			Loc:   loc,
+			Msg:   "JSON decode error",
+			Input: map[string]any{},
+			Ctx:   map[string]any{"error": detail},
 		}),
 	}
 }
