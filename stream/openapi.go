@@ -14,12 +14,13 @@ import (
 func (h *eventsHandler[In, T]) Input() *bind.Input { return h.input }
 
 // OpenAPIStream returns "text/event-stream" and the data type of each
-// event by name ("" for unnamed events).
+// event by name: those of Options.Events ("" for unnamed events), or T
+// for events of any name ("*").
 func (h *eventsHandler[In, T]) OpenAPIStream() (string, map[string]reflect.Type) {
 	if h.types != nil {
 		return "text/event-stream", h.types
 	}
-	return "text/event-stream", map[string]reflect.Type{"": reflect.TypeFor[T]()}
+	return "text/event-stream", map[string]reflect.Type{"*": reflect.TypeFor[T]()}
 }
 
 // Input describes the endpoint's input type: its parameters.
