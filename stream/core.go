@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/stdapi/stdapi"
@@ -26,17 +27,32 @@ type core struct {
 
 	opened bool // the response has started; written by run, read after done
 
+	mu       sync.Mutex // guards finished, against a late unblock
+	finished bool       // the handler is returning: w must not be touched
+
 	memberState // see Stream.Join
 }
 
 func newCore(w http.ResponseWriter, r *http.Request, opts *Options) *core {
 	ctx, cancel := context.WithCancelCause(r.Context())
-	return &core{
+	c := &core{
 		w: w, rc: http.NewResponseController(w), req: r, opts: opts,
 		ctx: ctx, cancel: cancel,
 		queue: make(chan []byte, opts.SendQueue),
 		quit:  make(chan struct{}),
 		done:  make(chan struct{}),
+	}
+	context.AfterFunc(ctx, c.unblock)
+	return c
+}
+
+// unblock ends a write in progress when the stream ends (a hub disconnects
+// it), rather than letting it wait for WriteTimeout.
+func (c *core) unblock() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.finished {
+		c.rc.SetWriteDeadline(time.Now())
 	}
 }
 
@@ -110,6 +126,9 @@ func (c *core) run() {
 // once: a fast producer costs one flush per batch, not per event.
 func (c *core) writeBatch(f []byte) error {
 	c.rc.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout)) // unsupported by some writers (httptest): then none
+	if err := context.Cause(c.ctx); err != nil {
+		return err // ended meanwhile: unblock may have run before the deadline was set
+	}
 	if err := c.write(f); err != nil {
 		return err
 	}
@@ -157,7 +176,12 @@ func (c *core) stop() {
 // finish answers the way the handler's result asks, once the writer has
 // ended; see Events.
 func (c *core) finish(err error) {
-	defer c.cancel(ErrClosed)
+	defer func() {
+		c.mu.Lock()
+		c.finished = true
+		c.mu.Unlock()
+		c.cancel(ErrClosed)
+	}()
 	if !c.opened {
 		if err == nil {
 			c.w.WriteHeader(http.StatusNoContent)
