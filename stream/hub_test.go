@@ -110,7 +110,8 @@ func TestHubSlowStream(t *testing.T) {
 	t.Cleanup(func() { hub.Close() })
 	ended := make(chan error, 1)
 	joined := make(chan struct{}, 1)
-	srv := serve(t, stream.Events(func(ctx context.Context, in *struct{}, s *stream.Stream[Tick]) error {
+	returned := make(chan struct{})
+	h := stream.Events(func(ctx context.Context, in *struct{}, s *stream.Stream[Tick]) error {
 		if err := s.Join(&hub, "feed"); err != nil {
 			return err
 		}
@@ -118,16 +119,28 @@ func TestHubSlowStream(t *testing.T) {
 		<-ctx.Done()
 		ended <- context.Cause(ctx)
 		return nil
-	}, stream.Options{SendQueue: 2, KeepAlive: -1, WriteTimeout: time.Hour}))
+	}, stream.Options{SendQueue: 2, KeepAlive: -1, WriteTimeout: time.Hour})
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		close(returned)
+	}))
 	conn, err := dialRaw(srv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	wait(t, joined)
-	big := ws.NewText(strings.Repeat("x", 64<<10))
-	for i := 0; i < 10_000 && hub.Stats().Dropped == 0; i++ {
+	big := ws.NewText(strings.Repeat("x", 16<<10))
+	// Fill the socket: once the client's buffers are full, the writer
+	// blocks in a write and the queue stops taking messages.
+	for i, still := 0, 0; i < 100_000 && still < 200; i++ {
+		before := hub.Stats().Queued
 		hub.Broadcast(context.Background(), "feed", big.Droppable())
+		if hub.Stats().Queued == before {
+			still++
+		} else {
+			still = 0
+		}
 	}
 	if hub.Stats().Dropped == 0 || hub.Count("feed") != 1 {
 		t.Fatalf("droppable messages: %+v, %d members", hub.Stats(), hub.Count("feed"))
@@ -138,6 +151,7 @@ func TestHubSlowStream(t *testing.T) {
 	if err := wait(t, ended); !errors.Is(err, stream.ErrClosed) {
 		t.Errorf("cause %v, want ErrClosed", err)
 	}
+	wait(t, returned) // the writer's blocked write ended with the stream, not after WriteTimeout
 	if hub.Stats().Disconnected != 1 {
 		t.Errorf("stats %+v, want 1 disconnected", hub.Stats())
 	}
