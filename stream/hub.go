@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stdapi/stdapi/ws"
 )
@@ -49,8 +50,7 @@ func (m *member) Send(msg *ws.Message) error {
 	if msg.Type() != ws.Text {
 		return nil
 	}
-	frame := appendData(make([]byte, 0, len(msg.Data())+8), msg.Data())
-	full, err := m.c.trySend(append(frame, '\n'))
+	full, err := m.c.trySend(messageFrame(msg))
 	switch {
 	case err != nil:
 		return ws.ErrClosed
@@ -58,6 +58,26 @@ func (m *member) Send(msg *ws.Message) error {
 		return ws.ErrQueueFull
 	}
 	return nil
+}
+
+// lastFrame is the event frame of the message broadcast last: a hub
+// hands one *ws.Message to every member of a room in turn, so the frame is
+// encoded once per broadcast, not once per stream. Messages are immutable.
+var lastFrame atomic.Pointer[encodedMessage]
+
+type encodedMessage struct {
+	msg   *ws.Message
+	frame []byte
+}
+
+func messageFrame(msg *ws.Message) []byte {
+	if e := lastFrame.Load(); e != nil && e.msg == msg {
+		return e.frame
+	}
+	frame := appendData(make([]byte, 0, len(msg.Data())+8), msg.Data())
+	frame = append(frame, '\n')
+	lastFrame.Store(&encodedMessage{msg, frame})
+	return frame
 }
 
 // Close ends the stream: the hub disconnects a slow member, or closes.
