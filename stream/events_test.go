@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -277,5 +278,33 @@ func TestEventsInvalidEvents(t *testing.T) {
 	}
 	if string(body) != "event: deleted\ndata: {\"id\":7}\n\n" {
 		t.Errorf("body %q: only the valid event should be sent", body)
+	}
+}
+
+// http.Server.ReadTimeout and WriteTimeout bound a request, not a
+// stream: a stream outlives them.
+func TestEventsOutliveServerTimeouts(t *testing.T) {
+	checkLeaks(t)
+	srv := httptest.NewUnstartedServer(stream.Events(func(ctx context.Context, in *struct{}, s *stream.Stream[Tick]) error {
+		for i := range 4 {
+			select {
+			case <-time.After(100 * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if err := s.SendData(Tick{N: i}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, stream.Options{KeepAlive: -1}))
+	srv.Config.ReadTimeout = 50 * time.Millisecond
+	srv.Config.WriteTimeout = 50 * time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	res := open(t, context.Background(), srv, "", nil)
+	body, err := io.ReadAll(res.Body)
+	if err != nil || strings.Count(string(body), "data: ") != 4 {
+		t.Errorf("body %q, %v: want 4 events", body, err)
 	}
 }
