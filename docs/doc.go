@@ -33,7 +33,10 @@
 //   - a ParameterDescriber (route-level dependencies of package deps) gives
 //     Parameter Objects of its own;
 //   - an OperationDescriber (security.TokenEndpoint) gives its own request
-//     body and responses, for handlers whose answers are not bind's.
+//     body and responses, for handlers whose answers are not bind's;
+//   - a StreamDescriber (the Events and Lines handlers of package stream)
+//     gives a streamed success response, and its parameters as a bind
+//     handler does (see Streams below).
 //
 // A plain http.Handler is described with options: Request (an input type
 // read with bind.Request), ResponseType, Response, Security. The other
@@ -89,6 +92,19 @@
 // field that is optional on input but always written, a nil slice written
 // as null) gets a second component, Name-Output; otherwise one component
 // serves both. Recursive types are references to themselves.
+//
+// # Streams
+//
+// OpenAPI 3.1 cannot say what one item of a stream is; OpenAPI 3.2 adds
+// itemSchema to the Media Type Object for that. A stream's success
+// response (text/event-stream, application/jsonl) therefore carries
+// x-itemSchema, the schema 3.2 would put in itemSchema (one JSON Lines
+// item; one server-sent event, an object with event, data, id and retry,
+// as a oneOf of its named events when there are several), and schema, an
+// array of those items, which Swagger UI, ReDoc and 3.1 generators show as
+// a model. An event's data is documented parsed, not as the string of JSON
+// on the wire. Its parameters and errors (422, 401, 403) are documented as
+// for any operation.
 //
 // # Determinism and go generate
 //

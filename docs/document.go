@@ -281,7 +281,13 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	}
 	if op.typed || op.output != nil || !success {
 		resp := map[string]any{"description": statusText(op.status, "")}
-		if op.output != nil && bodyAllowed(op.status) {
+		if op.streamMedia != "" {
+			content, err := streamContent(g, op, usedOut)
+			if err != nil {
+				return nil, err
+			}
+			resp["content"] = content
+		} else if op.output != nil && bodyAllowed(op.status) {
 			s, err := g.root(op.output, nil, modeOut)
 			if err != nil {
 				return nil, err

@@ -2,6 +2,7 @@ package docs
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -37,6 +38,18 @@ type OperationDescriber interface {
 // "schema":{"type":"string"}}.
 type ParameterDescriber interface {
 	OpenAPIParameters() []map[string]any
+}
+
+// StreamDescriber is implemented by streaming handlers (Events and Lines
+// of package stream): the media type of the success response
+// ("text/event-stream", "application/jsonl") and the type of the items it
+// streams, by server-sent event name: "" for unnamed events (the
+// browser's "message") and for the items of JSON Lines, "*" for events of
+// any name. A handler that also has an Input() *bind.Input
+// method gets its parameters documented as a bind handler's. See
+// "Streams" in the package documentation for the schema written.
+type StreamDescriber interface {
+	OpenAPIStream() (mediaType string, items map[string]reflect.Type)
 }
 
 // Unwrapper is implemented by middleware that wraps one handler; Handle
@@ -157,6 +170,8 @@ type operation struct {
 	output       reflect.Type // nil: no documented body
 	responseType reflect.Type
 	typed        bool // a bind handler
+	streamMedia  string
+	streamItems  map[string]reflect.Type // from StreamDescriber
 
 	responses        []declared
 	examples         []example
@@ -222,6 +237,14 @@ func (op *operation) inspect(h http.Handler) {
 		if d, ok := h.(OperationDescriber); ok && op.self == nil {
 			op.self = d.OpenAPIOperation()
 		}
+		if d, ok := h.(StreamDescriber); ok {
+			op.typed = true
+			op.streamMedia, op.streamItems = d.OpenAPIStream()
+			if in, ok := h.(interface{ Input() *bind.Input }); ok {
+				op.input = in.Input()
+			}
+			return
+		}
 		if b, ok := h.(bind.Operation); ok {
 			op.typed = true
 			op.input = b.Input()
@@ -270,6 +293,9 @@ func (op *operation) outputTypes() []reflect.Type {
 		if r.body != nil {
 			ts = append(ts, r.body)
 		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(op.streamItems)) {
+		ts = append(ts, op.streamItems[name])
 	}
 	return ts
 }

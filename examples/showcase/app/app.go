@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/deps"
@@ -68,9 +69,13 @@ type App struct {
 	runner  *tasks.Runner
 	queue   *tasks.Queue
 	hub     *ws.Hub
+	changes *changeLog
 
 	durable  bool   // the queue has a Backend: its jobs outlive the process
 	jobsFile string // where Drain saves unfinished in-memory jobs
+
+	closeOnce sync.Once
+	closing   chan struct{} // closed by CloseConns: the feeds end
 }
 
 // New builds the service.
@@ -83,6 +88,8 @@ func New(cfg Config) (*App, error) {
 		outbox:  &Outbox{},
 		runner:  tasks.New(tasks.Options{}),
 		hub:     &ws.Hub{},
+		changes: newChangeLog(),
+		closing: make(chan struct{}),
 		durable: cfg.Backend != nil,
 	}
 	if !a.durable {
@@ -113,11 +120,13 @@ func New(cfg Config) (*App, error) {
 		docs.Tag("items", "Items CRUD, in an in-memory database"),
 		docs.Tag("background", "Background tasks and queued jobs"),
 		docs.Tag("chat", "A WebSocket chat"),
+		docs.Tag("feed", "Streams: item changes as server-sent events, an export as JSON Lines"),
 	)
 	auth.routes(api, mux)
 	a.itemRoutes(api, mux, auth)
 	a.backgroundRoutes(api, mux, auth)
 	a.chatRoutes(api, mux, t)
+	a.feedRoutes(api, mux, auth, t)
 	var opts []docs.MountOption
 	if cfg.DocsAssets != nil {
 		opts = append(opts, docs.AssetsFS(cfg.DocsAssets))
@@ -150,9 +159,13 @@ func New(cfg Config) (*App, error) {
 // ServeHTTP serves a request.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
 
-// CloseConns closes every WebSocket with 1001 (going away): the server's
-// Shutdown does not track upgraded connections.
-func (a *App) CloseConns() { a.hub.Close() }
+// CloseConns closes every WebSocket with 1001 (going away), since the
+// server's Shutdown does not track upgraded connections, and ends the live
+// feeds, which Shutdown would wait for.
+func (a *App) CloseConns() {
+	a.hub.Close()
+	a.closeOnce.Do(func() { close(a.closing) })
+}
 
 // Drain waits, until ctx is done, for the background tasks of the requests
 // served, for the queued jobs (then stops the queue) and for the database

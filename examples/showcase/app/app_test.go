@@ -554,6 +554,9 @@ func TestOpenAPI(t *testing.T) {
 		{"GET", "/stats", "APIKeyHeader"},
 		{"GET", "/chat", ""},
 		{"GET", "/ws", ""},
+		{"GET", "/feed", ""},
+		{"GET", "/items/changes", ""},
+		{"GET", "/items/export", "OAuth2PasswordBearer"},
 	}
 	var documented []string
 	for path, item := range doc.Paths.Map() {

@@ -1,7 +1,9 @@
 // Package app is the stdapi showcase service, one realistic application
 // built from every stdapi package: items CRUD with binding and validation,
 // an OAuth2 password flow issuing JWTs, API-key and HTTP Basic routes, a
-// background task, a queued job, a WebSocket chat with its page, a
+// background task, a queued job, a WebSocket chat with its page, a live
+// feed of item changes (server-sent events) with its page, a JSON Lines
+// export, a
 // per-request database session, and the OpenAPI document with Swagger UI
 // and ReDoc. It is a package, not only a program, so that two commands
 // serve it: examples/showcase with the in-memory job queue, and
@@ -28,6 +30,8 @@
 //	GET    /outbox                      the newest 100 mails sent by both (HTTP Basic, alice / wonderland)
 //	GET    /stats                       counters (API key in X-API-Key)
 //	GET    /chat, /ws                   the chat page and its WebSocket
+//	GET    /feed, /items/changes        the live feed page and its server-sent events (public)
+//	GET    /items/export                every item as JSON Lines, streamed (scope items:read)
 //	GET    /.well-known/jwks.json       the public key of the tokens
 //	GET    /openapi.json, /docs, /redoc the API's documentation; GET / redirects to /docs
 //
@@ -91,7 +95,8 @@
 //
 // # Shutdown
 //
-// Stop an App with CloseConns (WebSockets get 1001) then, once the server
+// Stop an App with CloseConns (WebSockets get 1001, live feeds end: the
+// server's Shutdown would wait for them) then, once the server
 // has stopped, Drain: it waits for the requests' background tasks, shuts
 // the queue down (the jobs running finish; with a durable Backend the jobs
 // waiting stay in the database) and waits for the database sessions. When

@@ -72,6 +72,9 @@ func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 			return bind.Response[Item]{}, err
 		}
 		it, err := s.Create(ctx, in.Body, security.MustUser[*UserClaims](ctx).Subject)
+		if err == nil {
+			a.changes.add("created", it)
+		}
 		return bind.Response[Item]{
 			Header: http.Header{"Location": {"/items/" + strconv.FormatInt(it.ID, 10)}},
 			Body:   it,
@@ -99,6 +102,9 @@ func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 		if err == nil && !ok {
 			err = itemNotFound(in.ID)
 		}
+		if err == nil {
+			a.changes.add("updated", it)
+		}
 		return it, err
 	})), docs.Summary("Replace an item"), docs.Tags("items"), notFound)
 
@@ -110,6 +116,9 @@ func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 		ok, err := s.Delete(ctx, in.ID)
 		if err == nil && !ok {
 			err = itemNotFound(in.ID)
+		}
+		if err == nil {
+			a.changes.add("deleted", ItemRef{ID: in.ID})
 		}
 		return struct{}{}, err
 	}, bind.Status(http.StatusNoContent))), docs.Summary("Delete an item"), docs.Tags("items"), notFound)
