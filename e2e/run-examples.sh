@@ -1,5 +1,6 @@
 #!/bin/sh
-# CI checks of the example programs: build them, start each on a free
+# CI checks of the example programs (and of package stream's server-sent
+# events in a browser, e2e/stream.mjs): build them, start each on a free
 # loopback port, run e2e/examples.mjs against them (HTTP checks and
 # headless Chromium), then stop them with SIGTERM and check that they shut
 # down cleanly. Exits non-zero on any failure.
@@ -22,6 +23,7 @@ trap cleanup EXIT
 for name in greetings webapp usermeta showcase; do
 	go build -o "$out/$name" "./examples/$name"
 done
+go build -o "$out/reconnect" ./stream/internal/reconnect
 
 # start NAME [ARGS...]: runs the program on port 0, waits for its
 # "listening on URL" line and sets NAME_url and NAME_pid.
@@ -72,6 +74,13 @@ SHOWCASE_API_KEY=$api_key start showcase -docs-assets e2e/node_modules
 
 GREETINGS_URL=$greetings_url WEBAPP_URL=$webapp_url USERMETA_URL=$usermeta_url \
 	SHOWCASE_URL=$showcase_url SHOWCASE_API_KEY=$api_key node e2e/examples.mjs
+
+# Server-sent events in a real browser: typed events and reconnection with
+# Last-Event-ID (stream/internal/reconnect ends its stream every two events).
+start reconnect
+RECONNECT_URL=$reconnect_url node e2e/stream.mjs
+kill "$reconnect_pid"
+wait "$reconnect_pid" 2>/dev/null || true
 
 for name in greetings webapp usermeta showcase; do
 	stop "$name"
