@@ -28,7 +28,7 @@ func errorBodies(f stdapi.Format) (media, anyError, validation string, comps map
 			},
 			"msg":   map[string]any{"type": "string", "description": "A human-readable message."},
 			"input": map[string]any{"description": "The offending input, when there is one."},
-			"ctx":   map[string]any{"type": "object", "description": "The parameters of the failed rule."},
+			"ctx":   map[string]any{"type": "object", "additionalProperties": true, "description": "The parameters of the failed rule."},
 		},
 	}
 	if f == stdapi.FormatFastAPI {

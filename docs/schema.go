@@ -370,35 +370,8 @@ func (g *schemaSet) adjust(s any, t reflect.Type, v *validate.Value, m mode, sf 
 			sm["items"] = a
 		}
 	case reflect.Map:
-		if pp, ok := sm["patternProperties"].(map[string]any); ok {
-			// invopop's integer keys: bind accepts negative keys of signed
-			// types, so name the keys with propertyNames instead.
-			for _, ev := range pp {
-				sm["additionalProperties"] = ev
-			}
-			delete(sm, "patternProperties")
-			pattern := "^-?[0-9]+$"
-			if k := base.Key().Kind(); k >= reflect.Uint && k <= reflect.Uintptr {
-				pattern = "^[0-9]+$"
-			}
-			sm["propertyNames"] = map[string]any{"pattern": pattern}
-		}
-		if ap, ok := sm["additionalProperties"]; ok && ap != false {
-			a, err := g.adjust(ap, base.Elem(), items, m, nil)
-			if err != nil {
-				return nil, err
-			}
-			sm["additionalProperties"] = a
-		}
-		if keys != nil {
-			pn, _ := sm["propertyNames"].(map[string]any)
-			if pn == nil {
-				pn = map[string]any{}
-			}
-			applyRules(pn, keys)
-			if len(pn) > 0 {
-				sm["propertyNames"] = pn
-			}
+		if err := g.mapSchema(sm, base, items, keys, m); err != nil {
+			return nil, err
 		}
 	}
 	var out any = sm
@@ -424,6 +397,48 @@ func (g *schemaSet) adjust(s any, t reflect.Type, v *validate.Value, m mode, sf 
 		describe(out.(map[string]any), sf, base)
 	}
 	return out, nil
+}
+
+// mapSchema completes the schema sm of a map of type t: integer keys as
+// propertyNames, values (rules items), keys (rules keys). A map of any
+// values gets additionalProperties: true, as invopop's bare
+// {"type":"object"} reads to client generators as an object without members
+// (Record<string, never>, struct{}), which drops the data.
+func (g *schemaSet) mapSchema(sm map[string]any, t reflect.Type, items, keys *validate.Value, m mode) error {
+	if pp, ok := sm["patternProperties"].(map[string]any); ok {
+		// invopop's integer keys: bind accepts negative keys of signed
+		// types, so name the keys with propertyNames instead.
+		for _, ev := range pp {
+			sm["additionalProperties"] = ev
+		}
+		delete(sm, "patternProperties")
+		pattern := "^-?[0-9]+$"
+		if k := t.Key().Kind(); k >= reflect.Uint && k <= reflect.Uintptr {
+			pattern = "^[0-9]+$"
+		}
+		sm["propertyNames"] = map[string]any{"pattern": pattern}
+	}
+	if _, ok := sm["additionalProperties"]; !ok && sm["type"] == "object" && t.Elem().Kind() == reflect.Interface {
+		sm["additionalProperties"] = true
+	}
+	if ap, ok := sm["additionalProperties"]; ok && ap != false && ap != true {
+		a, err := g.adjust(ap, t.Elem(), items, m, nil)
+		if err != nil {
+			return err
+		}
+		sm["additionalProperties"] = a
+	}
+	if keys != nil {
+		pn, _ := sm["propertyNames"].(map[string]any)
+		if pn == nil {
+			pn = map[string]any{}
+		}
+		applyRules(pn, keys)
+		if len(pn) > 0 {
+			sm["propertyNames"] = pn
+		}
+	}
+	return nil
 }
 
 // refs rewrites invopop's refs in s: inputs point at components, outputs
