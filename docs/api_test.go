@@ -196,7 +196,7 @@ func TestOperationFromHandlerAndOptions(t *testing.T) {
 		"tags":        `["items","extra"]`,
 		"deprecated":  `true`,
 		"security":    `[{"bearer":["read"]}]`,
-		"parameters":  `[{"in":"path","name":"id","required":true,"schema":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"}}]`,
+		"parameters":  `[{"in":"path","name":"id","required":true,"schema":{"format":"int64","type":"integer"}}]`,
 	} {
 		if got := jsonOf(t, at(t, op, k)); got != want {
 			t.Errorf("%s = %s, want %s", k, got, want)
