@@ -51,7 +51,11 @@
 // description) on an error status documents the problem body too. Error
 // bodies are documented in the format set by stdapi.SetFormat when the
 // document is built (the FastAPI shape {"detail":...} for
-// stdapi.FormatFastAPI); set the format before serving.
+// stdapi.FormatFastAPI); set the format before serving. Each documented
+// error response has an example: the body stdapi.WriteError writes for its
+// status, with the response's description as detail, and on a 422 one
+// plausible error of the operation's input (a required input left out),
+// so that Swagger UI and ReDoc show what a client receives.
 //
 // # Schemas
 //
@@ -63,8 +67,16 @@
 //   - required lists the fields with validate:"required" (present and not
 //     null); pointers that are not required also accept null, other types
 //     do not; a non-pointer Body is a required request body;
-//   - integers are bounded by their Go type (int8: -128..127), float32 by
-//     its largest value, as bind rejects what does not fit;
+//   - numbers carry the format of their Go type (int32, int64, uint64,
+//     float, double), which client generators map to a type; integers
+//     smaller than 64 bits are bounded by their range (int8: -128..127),
+//     unsigned ones by 0, float32 by its largest value, as bind rejects
+//     what does not fit; 64-bit integers get no range bound, which
+//     JavaScript could not represent; bounds from rules are written and
+//     compared exactly;
+//   - maps of any value (map[string]any) are objects with
+//     additionalProperties: true, and an any field has an empty schema, so
+//     that generators keep their members;
 //   - each validate rule adds its keywords (min is minLength, minimum or
 //     minItems; gt on a number is exclusiveMinimum; oneof is an enum; email
 //     is format: email; dive applies to items and map values, keys to

@@ -262,9 +262,16 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	responses := map[string]any{}
 	errorResponse := func(status int, description string) {
 		op.usesErrors = true
+		detail := description
+		if detail == http.StatusText(status) {
+			detail = ""
+		}
 		responses[strconv.Itoa(status)] = map[string]any{
 			"description": description,
-			"content":     map[string]any{media: map[string]any{"schema": map[string]any{"$ref": refPrefix + anyError}}},
+			"content": map[string]any{media: map[string]any{
+				"schema":  map[string]any{"$ref": refPrefix + anyError},
+				"example": errorExample(status, detail, nil),
+			}},
 		}
 	}
 	success := false
@@ -295,9 +302,13 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	}
 	if op.hasInputs() {
 		op.usesErrors = true
+		fe := exampleFieldError(op)
 		responses["422"] = map[string]any{
 			"description": "Validation Error",
-			"content":     map[string]any{media: map[string]any{"schema": map[string]any{"$ref": refPrefix + validation}}},
+			"content": map[string]any{media: map[string]any{
+				"schema":  map[string]any{"$ref": refPrefix + validation},
+				"example": errorExample(http.StatusUnprocessableEntity, "", &fe),
+			}},
 		}
 	}
 	if len(op.security) > 0 {
