@@ -55,7 +55,13 @@
 // error response has an example: the body stdapi.WriteError writes for its
 // status, with the response's description as detail, and on a 422 one
 // plausible error of the operation's input (a required input left out),
-// so that Swagger UI and ReDoc show what a client receives.
+// so that Swagger UI and ReDoc show what a client receives. Operations
+// with a body also document what bind answers before it reads the body's
+// values: 413 (a body over bind.Limits), 415 (a Content-Type it does not
+// read, with Accept-Post), and 400 for forms (a malformed form, too many
+// fields or files). A 405 is not documented: http.ServeMux sends it, with
+// Allow, for a method that has no operation on the path, and OpenAPI has
+// responses only for operations that exist.
 //
 // # Schemas
 //

@@ -262,17 +262,7 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	responses := map[string]any{}
 	errorResponse := func(status int, description string) {
 		op.usesErrors = true
-		detail := description
-		if detail == http.StatusText(status) {
-			detail = ""
-		}
-		responses[strconv.Itoa(status)] = map[string]any{
-			"description": description,
-			"content": map[string]any{media: map[string]any{
-				"schema":  map[string]any{"$ref": refPrefix + anyError},
-				"example": errorExample(status, detail, nil),
-			}},
-		}
+		responses[strconv.Itoa(status)] = problemResponse(media, anyError, status, description)
 	}
 	success := false
 	for _, r := range op.responses {
@@ -309,6 +299,12 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 				"schema":  map[string]any{"$ref": refPrefix + validation},
 				"example": errorExample(http.StatusUnprocessableEntity, "", &fe),
 			}},
+		}
+	}
+	if op.input != nil && op.input.BodyKind != bind.BodyNone {
+		op.usesErrors = true
+		for status, resp := range bodyErrors(op.input, media, anyError) {
+			responses[status] = resp
 		}
 	}
 	if len(op.security) > 0 {

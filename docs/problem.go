@@ -3,8 +3,11 @@ package docs
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
+	"strings"
 
 	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/bind"
@@ -179,4 +182,54 @@ func zeroParamError(in *bind.Input) (stdapi.FieldError, bool) {
 		}
 	}
 	return stdapi.FieldError{}, false
+}
+
+// problemResponse is the Response Object of an error with status: the
+// error body's schema and an example whose detail is the description,
+// unless that is only the status text.
+func problemResponse(media, schema string, status int, description string) map[string]any {
+	detail := description
+	if detail == http.StatusText(status) {
+		detail = ""
+	}
+	return map[string]any{
+		"description": description,
+		"content": map[string]any{media: map[string]any{
+			"schema":  map[string]any{"$ref": refPrefix + schema},
+			"example": errorExample(status, detail, nil),
+		}},
+	}
+}
+
+// bodyErrors are the answers bind gives before it reads a body's values,
+// which every operation with a body can send: 413 for a body over its
+// limit (bind.Limits), 415 for a Content-Type it does not read (with
+// Accept-Post listing those it does), and for forms 400 for a malformed or
+// oversized form.
+func bodyErrors(in *bind.Input, media, schema string) map[string]any {
+	accept := "application/json"
+	switch in.BodyKind {
+	case bind.BodyForm:
+		accept = "application/x-www-form-urlencoded, multipart/form-data"
+	case bind.BodyMultipart:
+		accept = "multipart/form-data"
+	}
+	tooLarge := problemResponse(media, schema, http.StatusRequestEntityTooLarge,
+		"The request body is larger than the limit of "+strconv.Itoa(bind.DefaultMaxBodyBytes)+" bytes")
+	tooLarge["description"] = "The request body is larger than the handler's limit (bind.Limits)"
+	unsupported := problemResponse(media, schema, http.StatusUnsupportedMediaType,
+		`Content-Type "text/plain" is not supported; send `+strings.ReplaceAll(accept, ", ", " or "))
+	unsupported["description"] = "The request's Content-Type is not one the operation reads"
+	unsupported["headers"] = map[string]any{"Accept-Post": map[string]any{
+		"description": "The media types the operation reads.",
+		"schema":      map[string]any{"type": "string", "examples": []any{accept}},
+	}}
+	out := map[string]any{"413": tooLarge, "415": unsupported}
+	if in.BodyKind != bind.BodyJSON {
+		bad := problemResponse(media, schema, http.StatusBadRequest,
+			"Too many form fields; the limit is "+strconv.Itoa(bind.DefaultMaxFields))
+		bad["description"] = "A malformed form, or one with more fields or files than the handler's limits"
+		out["400"] = bad
+	}
+	return out
 }

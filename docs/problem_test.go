@@ -3,6 +3,9 @@ package docs_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stdapi/stdapi/bind"
@@ -36,5 +39,59 @@ func TestErrorExamples(t *testing.T) {
 		if got := jsonOf(t, at(t, responses, status, "content", "application/problem+json", "example")); got != want {
 			t.Errorf("%s example =\n%s\nwant\n%s", status, got, want)
 		}
+	}
+}
+
+type formIn struct {
+	Body struct {
+		Name string `form:"name"`
+	}
+}
+
+// The answers bind gives to a body it cannot read are documented on every
+// operation with a body: provoked on the real handler, each status is in
+// the document (Prism: "Unable to match the returned status code").
+func TestBodyErrorsDocumented(t *testing.T) {
+	jsonH := bind.Handler(func(ctx context.Context, in *exampleIn) (item, error) { return item{}, nil })
+	formH := bind.Handler(func(ctx context.Context, in *formIn) (item, error) { return item{}, nil })
+	noBody := bind.Handler(getItem)
+	api := docs.New(docs.Info{Title: "t"})
+	mux := http.NewServeMux()
+	api.Handle(mux, "POST /json", jsonH)
+	api.Handle(mux, "POST /form", formH)
+	api.Handle(mux, "GET /items/{id}", noBody)
+	doc := documentOf(t, api)
+	for _, tt := range []struct {
+		path, ct, body string
+		status         int
+	}{
+		{"/json", "text/plain", "x", http.StatusUnsupportedMediaType},
+		{"/json", "application/json", `{"name":"` + strings.Repeat("x", bind.DefaultMaxBodyBytes) + `"}`, http.StatusRequestEntityTooLarge},
+		{"/form", "application/json", "{}", http.StatusUnsupportedMediaType},
+		{"/form", "multipart/form-data", "x", http.StatusBadRequest},
+	} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", tt.path, strings.NewReader(tt.body))
+		r.Header.Set("Content-Type", tt.ct)
+		mux.ServeHTTP(rec, r)
+		if rec.Code != tt.status {
+			t.Fatalf("%s %s: status %d, want %d", tt.path, tt.ct, rec.Code, tt.status)
+		}
+		responses := at(t, doc, "paths", tt.path, "post", "responses").(map[string]any)
+		if _, ok := responses[strconv.Itoa(rec.Code)]; !ok {
+			t.Errorf("%s answers %d, not documented: %v", tt.path, rec.Code, sortedKeys(responses))
+		}
+	}
+	if got := jsonOf(t, at(t, doc, "paths", "/json", "post", "responses", "415", "headers", "Accept-Post", "schema")); got != `{"examples":["application/json"],"type":"string"}` {
+		t.Errorf("415 Accept-Post = %s", got)
+	}
+	get := at(t, doc, "paths", "/items/{id}", "get", "responses").(map[string]any)
+	for _, s := range []string{"400", "413", "415"} {
+		if _, ok := get[s]; ok {
+			t.Errorf("GET without a body documents %s", s)
+		}
+	}
+	if _, ok := at(t, doc, "paths", "/json", "post", "responses").(map[string]any)["400"]; ok {
+		t.Error("a JSON body documents 400: bind answers 422 for bad JSON")
 	}
 }
