@@ -36,7 +36,11 @@
 //     body and responses, for handlers whose answers are not bind's.
 //
 // A plain http.Handler is described with options: Request (an input type
-// read with bind.Request), ResponseType, Response, Security. The other
+// read with bind.Request, or the parameters a handler checks itself, such
+// as a WebSocket's query), ResponseType, Response, ResponseMedia (a body
+// that is not JSON, such as "text/html" for a page), Security. A
+// WebSocket declares Response(http.StatusSwitchingProtocols, nil, ...),
+// which stands for its success (no 200 is added). The other
 // options (Summary, Description, Tags, OperationID, Deprecated, Example,
 // ResponseExample, Hidden) work for every handler. The pattern's wildcards
 // and the input's path fields must match one to one: Handle panics on

@@ -262,11 +262,16 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	responses := map[string]any{}
 	errorResponse := func(status int, description string) {
 		op.usesErrors = true
+		if status == http.StatusUnprocessableEntity {
+			responses["422"] = validationResponse(op, media, validation, description)
+			return
+		}
 		responses[strconv.Itoa(status)] = problemResponse(media, anyError, status, description)
 	}
 	success := false
 	for _, r := range op.responses {
-		if r.status >= 200 && r.status < 300 {
+		// 101: a WebSocket's answer to its handshake.
+		if r.status >= 200 && r.status < 300 || r.status == http.StatusSwitchingProtocols {
 			success = true
 		}
 	}
@@ -291,15 +296,7 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 		responses[strconv.Itoa(op.status)] = resp
 	}
 	if op.hasInputs() {
-		op.usesErrors = true
-		fe := exampleFieldError(op)
-		responses["422"] = map[string]any{
-			"description": "Validation Error",
-			"content": map[string]any{media: map[string]any{
-				"schema":  map[string]any{"$ref": refPrefix + validation},
-				"example": errorExample(http.StatusUnprocessableEntity, "", &fe),
-			}},
-		}
+		errorResponse(http.StatusUnprocessableEntity, "Validation Error")
 	}
 	if op.input != nil && op.input.BodyKind != bind.BodyNone {
 		op.usesErrors = true
@@ -336,6 +333,10 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 			mt := map[string]any{"schema": s}
 			addExamples(mt, op.responseExamples, r.status)
 			responses[strconv.Itoa(r.status)] = map[string]any{"description": desc, "content": map[string]any{"application/json": mt}}
+		case r.media != "":
+			responses[strconv.Itoa(r.status)] = map[string]any{"description": desc, "content": map[string]any{
+				r.media: map[string]any{"schema": map[string]any{"type": "string"}},
+			}}
 		case r.status >= 400:
 			errorResponse(r.status, desc)
 		default:

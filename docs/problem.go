@@ -201,6 +201,19 @@ func problemResponse(media, schema string, status int, description string) map[s
 	}
 }
 
+// validationResponse is the Response Object of op's 422: the validation
+// error body and an example listing one plausible error of op's input.
+func validationResponse(op *operation, media, schema, description string) map[string]any {
+	fe := exampleFieldError(op)
+	return map[string]any{
+		"description": description,
+		"content": map[string]any{media: map[string]any{
+			"schema":  map[string]any{"$ref": refPrefix + schema},
+			"example": errorExample(http.StatusUnprocessableEntity, "", &fe),
+		}},
+	}
+}
+
 // bodyErrors are the answers bind gives before it reads a body's values,
 // which every operation with a body can send: 413 for a body over its
 // limit (bind.Limits), 415 for a Content-Type it does not read (with

@@ -95,3 +95,33 @@ func TestBodyErrorsDocumented(t *testing.T) {
 		t.Error("a JSON body documents 400: bind answers 422 for bad JSON")
 	}
 }
+
+type wsQuery struct {
+	Name string `query:"name" validate:"required"`
+}
+
+// A page declares its media type; a WebSocket documents its 101 (and no
+// made-up 200) and its query; a declared 422 still shows a field error.
+func TestPagesAndWebSockets(t *testing.T) {
+	api := docs.New(docs.Info{Title: "t"})
+	mux := http.NewServeMux()
+	plain := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+	api.Handle(mux, "GET /page", plain, docs.ResponseMedia(http.StatusOK, "text/html", "The page"))
+	api.Handle(mux, "GET /ws", plain, docs.Request(wsQuery{}),
+		docs.Response(http.StatusSwitchingProtocols, nil, "Switching to WebSocket"),
+		docs.Response(http.StatusUnprocessableEntity, nil, "Missing or invalid name"))
+	doc := documentOf(t, api)
+	if got := jsonOf(t, at(t, doc, "paths", "/page", "get", "responses")); got != `{"200":{"content":{"text/html":{"schema":{"type":"string"}}},"description":"The page"}}` {
+		t.Errorf("page responses = %s", got)
+	}
+	ws := at(t, doc, "paths", "/ws", "get")
+	if got := strings.Join(sortedKeys(at(t, ws, "responses").(map[string]any)), ","); got != "101,422" {
+		t.Errorf("ws responses %s, want 101,422", got)
+	}
+	if got := jsonOf(t, at(t, ws, "parameters")); got != `[{"in":"query","name":"name","required":true,"schema":{"type":"string"}}]` {
+		t.Errorf("ws parameters = %s", got)
+	}
+	if got := jsonOf(t, at(t, ws, "responses", "422", "content", "application/problem+json", "example", "errors")); got != `[{"loc":["query","name"],"msg":"Field required","type":"missing"}]` {
+		t.Errorf("ws 422 example errors = %s", got)
+	}
+}
