@@ -26,6 +26,17 @@ type built struct {
 
 	// Header values shared by every response that serves this build.
 	etagHeader, lengthHeader []string
+
+	// v30 is the OpenAPI 3.0.3 rendering (Document30).
+	v30 *built
+}
+
+// seal computes b's ETag and header values from b.data.
+func (b *built) seal() {
+	sum := sha256.Sum256(b.data)
+	b.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	b.etagHeader = []string{b.etag}
+	b.lengthHeader = []string{strconv.Itoa(len(b.data))}
 }
 
 // Document returns the OpenAPI 3.1 document as indented JSON. The same
@@ -57,13 +68,15 @@ func (a *API) current() *built {
 	if b := a.built.Load(); b != nil && b.gen == gen {
 		return b
 	}
-	b := &built{gen: gen}
+	b := &built{gen: gen, v30: &built{gen: gen}}
 	b.data, b.err = a.build()
 	if b.err == nil {
-		sum := sha256.Sum256(b.data)
-		b.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-		b.etagHeader = []string{b.etag}
-		b.lengthHeader = []string{strconv.Itoa(len(b.data))}
+		b.v30.data, b.err = render30(b.data)
+	}
+	b.v30.err = b.err
+	if b.err == nil {
+		b.seal()
+		b.v30.seal()
 	}
 	a.built.Store(b)
 	return b
