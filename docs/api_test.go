@@ -196,7 +196,7 @@ func TestOperationFromHandlerAndOptions(t *testing.T) {
 		"tags":        `["items","extra"]`,
 		"deprecated":  `true`,
 		"security":    `[{"bearer":["read"]}]`,
-		"parameters":  `[{"in":"path","name":"id","required":true,"schema":{"maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"}}]`,
+		"parameters":  `[{"in":"path","name":"id","required":true,"schema":{"format":"int64","type":"integer"}}]`,
 	} {
 		if got := jsonOf(t, at(t, op, k)); got != want {
 			t.Errorf("%s = %s, want %s", k, got, want)
@@ -209,7 +209,7 @@ func TestOperationFromHandlerAndOptions(t *testing.T) {
 	if got := jsonOf(t, at(t, responses, "202", "content", "application/json")); got != `{"examples":{"one":{"value":{"name":"x"}}},"schema":{"$ref":"#/components/schemas/item"}}` {
 		t.Errorf("202 content = %s", got)
 	}
-	if got := jsonOf(t, at(t, responses, "404")); got != `{"content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}},"description":"Not Found"}` {
+	if got := jsonOf(t, at(t, responses, "404")); got != `{"content":{"application/problem+json":{"example":{"status":404,"title":"Not Found","type":"about:blank"},"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}},"description":"Not Found"}` {
 		t.Errorf("404 = %s", got)
 	}
 
@@ -324,7 +324,7 @@ func TestFastAPIFormat(t *testing.T) {
 	api := docs.New(docs.Info{Title: "t"})
 	api.Handle(http.NewServeMux(), "GET /items/{id}", bind.Handler(getItem), docs.Response(http.StatusNotFound, nil, ""))
 	doc := documentOf(t, api)
-	if got := jsonOf(t, at(t, doc, "paths", "/items/{id}", "get", "responses", "422", "content")); got != `{"application/json":{"schema":{"$ref":"#/components/schemas/stdapi.HTTPValidationError"}}}` {
+	if got := jsonOf(t, at(t, doc, "paths", "/items/{id}", "get", "responses", "422", "content")); got != `{"application/json":{"example":{"detail":[{"input":"abc","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","type":"int_parsing"}]},"schema":{"$ref":"#/components/schemas/stdapi.HTTPValidationError"}}}` {
 		t.Errorf("422 content = %s", got)
 	}
 	if got := jsonOf(t, at(t, doc, "components", "schemas", "stdapi.HTTPError")); got != `{"properties":{"detail":{"type":"string"}},"required":["detail"],"type":"object"}` {

@@ -36,11 +36,11 @@ func TestDependencyParametersDocument422(t *testing.T) {
 		content   string
 	}{
 		{"plain handler", stdapi.FormatProblem, fakeRequires{next: plain, params: token}, "200,422",
-			`{"application/problem+json":{"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}}`},
+			`{"application/problem+json":{"example":{"detail":"1 validation error","errors":[{"loc":["header","X-Token"],"msg":"Field required","type":"missing"}],"status":422,"title":"Unprocessable Entity","type":"about:blank"},"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}}`},
 		{"bind handler without inputs", stdapi.FormatProblem, fakeRequires{next: none, params: token}, "200,422",
-			`{"application/problem+json":{"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}}`},
+			`{"application/problem+json":{"example":{"detail":"1 validation error","errors":[{"loc":["header","X-Token"],"msg":"Field required","type":"missing"}],"status":422,"title":"Unprocessable Entity","type":"about:blank"},"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}}`},
 		{"FastAPI format", stdapi.FormatFastAPI, fakeRequires{next: none, params: token}, "200,422",
-			`{"application/json":{"schema":{"$ref":"#/components/schemas/stdapi.HTTPValidationError"}}}`},
+			`{"application/json":{"example":{"detail":[{"input":null,"loc":["header","X-Token"],"msg":"Field required","type":"missing"}]},"schema":{"$ref":"#/components/schemas/stdapi.HTTPValidationError"}}}`},
 		{"dependencies without parameters", stdapi.FormatProblem, fakeRequires{next: none}, "200", ""},
 	}
 	for _, tt := range tests {

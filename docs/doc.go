@@ -39,7 +39,11 @@
 //     handler does (see Streams below).
 //
 // A plain http.Handler is described with options: Request (an input type
-// read with bind.Request), ResponseType, Response, Security. The other
+// read with bind.Request, or the parameters a handler checks itself, such
+// as a WebSocket's query), ResponseType, Response, ResponseMedia (a body
+// that is not JSON, such as "text/html" for a page), Security. A
+// WebSocket declares Response(http.StatusSwitchingProtocols, nil, ...),
+// which stands for its success (no 200 is added). The other
 // options (Summary, Description, Tags, OperationID, Deprecated, Example,
 // ResponseExample, Hidden) work for every handler. The pattern's wildcards
 // and the input's path fields must match one to one: Handle panics on
@@ -54,7 +58,17 @@
 // description) on an error status documents the problem body too. Error
 // bodies are documented in the format set by stdapi.SetFormat when the
 // document is built (the FastAPI shape {"detail":...} for
-// stdapi.FormatFastAPI); set the format before serving.
+// stdapi.FormatFastAPI); set the format before serving. Each documented
+// error response has an example: the body stdapi.WriteError writes for its
+// status, with the response's description as detail, and on a 422 one
+// plausible error of the operation's input (a required input left out),
+// so that Swagger UI and ReDoc show what a client receives. Operations
+// with a body also document what bind answers before it reads the body's
+// values: 413 (a body over bind.Limits), 415 (a Content-Type it does not
+// read, with Accept-Post), and 400 for forms (a malformed form, too many
+// fields or files). A 405 is not documented: http.ServeMux sends it, with
+// Allow, for a method that has no operation on the path, and OpenAPI has
+// responses only for operations that exist.
 //
 // # Schemas
 //
@@ -66,8 +80,16 @@
 //   - required lists the fields with validate:"required" (present and not
 //     null); pointers that are not required also accept null, other types
 //     do not; a non-pointer Body is a required request body;
-//   - integers are bounded by their Go type (int8: -128..127), float32 by
-//     its largest value, as bind rejects what does not fit;
+//   - numbers carry the format of their Go type (int32, int64, uint64,
+//     float, double), which client generators map to a type; integers
+//     smaller than 64 bits are bounded by their range (int8: -128..127),
+//     unsigned ones by 0, float32 by its largest value, as bind rejects
+//     what does not fit; 64-bit integers get no range bound, which
+//     JavaScript could not represent; bounds from rules are written and
+//     compared exactly;
+//   - maps of any value (map[string]any) are objects with
+//     additionalProperties: true, and an any field has an empty schema, so
+//     that generators keep their members;
 //   - each validate rule adds its keywords (min is minLength, minimum or
 //     minItems; gt on a number is exclusiveMinimum; oneof is an enum; email
 //     is format: email; dive applies to items and map values, keys to
@@ -120,7 +142,9 @@
 //
 // Mount serves, with GET, the document at OpenAPIPath (default
 // "/openapi.json"; from memory, with a strong ETag and 304 answers to
-// If-None-Match, and no per-request work beyond writing the bytes), Swagger
+// If-None-Match, and no per-request work beyond writing the bytes), its
+// OpenAPI 3.0.3 rendering at OpenAPI30Path (default "/openapi-3.0.json",
+// Document30: for tools not on 3.1 yet, such as ogen), Swagger
 // UI at SwaggerUIPath (default "/docs", with persistAuthorization and its
 // OAuth2 redirect page at "/docs/oauth2-redirect") and ReDoc at ReDocPath
 // (default "/redoc"). Each path can be set, or switched off with "".

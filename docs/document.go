@@ -26,6 +26,17 @@ type built struct {
 
 	// Header values shared by every response that serves this build.
 	etagHeader, lengthHeader []string
+
+	// v30 is the OpenAPI 3.0.3 rendering (Document30).
+	v30 *built
+}
+
+// seal computes b's ETag and header values from b.data.
+func (b *built) seal() {
+	sum := sha256.Sum256(b.data)
+	b.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	b.etagHeader = []string{b.etag}
+	b.lengthHeader = []string{strconv.Itoa(len(b.data))}
 }
 
 // Document returns the OpenAPI 3.1 document as indented JSON. The same
@@ -57,13 +68,15 @@ func (a *API) current() *built {
 	if b := a.built.Load(); b != nil && b.gen == gen {
 		return b
 	}
-	b := &built{gen: gen}
+	b := &built{gen: gen, v30: &built{gen: gen}}
 	b.data, b.err = a.build()
 	if b.err == nil {
-		sum := sha256.Sum256(b.data)
-		b.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-		b.etagHeader = []string{b.etag}
-		b.lengthHeader = []string{strconv.Itoa(len(b.data))}
+		b.v30.data, b.err = render30(b.data)
+	}
+	b.v30.err = b.err
+	if b.err == nil {
+		b.seal()
+		b.v30.seal()
 	}
 	a.built.Store(b)
 	return b
@@ -262,14 +275,16 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	responses := map[string]any{}
 	errorResponse := func(status int, description string) {
 		op.usesErrors = true
-		responses[strconv.Itoa(status)] = map[string]any{
-			"description": description,
-			"content":     map[string]any{media: map[string]any{"schema": map[string]any{"$ref": refPrefix + anyError}}},
+		if status == http.StatusUnprocessableEntity {
+			responses["422"] = validationResponse(op, media, validation, description)
+			return
 		}
+		responses[strconv.Itoa(status)] = problemResponse(media, anyError, status, description)
 	}
 	success := false
 	for _, r := range op.responses {
-		if r.status >= 200 && r.status < 300 {
+		// 101: a WebSocket's answer to its handshake.
+		if r.status >= 200 && r.status < 300 || r.status == http.StatusSwitchingProtocols {
 			success = true
 		}
 	}
@@ -300,10 +315,12 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 		responses[strconv.Itoa(op.status)] = resp
 	}
 	if op.hasInputs() {
+		errorResponse(http.StatusUnprocessableEntity, "Validation Error")
+	}
+	if op.input != nil && op.input.BodyKind != bind.BodyNone {
 		op.usesErrors = true
-		responses["422"] = map[string]any{
-			"description": "Validation Error",
-			"content":     map[string]any{media: map[string]any{"schema": map[string]any{"$ref": refPrefix + validation}}},
+		for status, resp := range bodyErrors(op.input, media, anyError) {
+			responses[status] = resp
 		}
 	}
 	if len(op.security) > 0 {
@@ -335,6 +352,10 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 			mt := map[string]any{"schema": s}
 			addExamples(mt, op.responseExamples, r.status)
 			responses[strconv.Itoa(r.status)] = map[string]any{"description": desc, "content": map[string]any{"application/json": mt}}
+		case r.media != "":
+			responses[strconv.Itoa(r.status)] = map[string]any{"description": desc, "content": map[string]any{
+				r.media: map[string]any{"schema": map[string]any{"type": "string"}},
+			}}
 		case r.status >= 400:
 			errorResponse(r.status, desc)
 		default:

@@ -18,16 +18,21 @@ import (
 type MountOption func(*mountConfig)
 
 type mountConfig struct {
-	spec, swagger, redoc string
-	assetsPath           string
-	root                 bool
-	assets               assetSource
-	connect              []string
+	spec, spec30, swagger, redoc string
+	assetsPath                   string
+	root                         bool
+	assets                       assetSource
+	connect                      []string
 }
 
 // OpenAPIPath sets where the document is served. Default "/openapi.json";
 // "" serves no document (and then no page, which needs it).
 func OpenAPIPath(p string) MountOption { return func(c *mountConfig) { c.spec = p } }
+
+// OpenAPI30Path sets where the OpenAPI 3.0.3 rendering of the document
+// (Document30) is served, for tools not on 3.1 yet such as ogen. Default
+// "/openapi-3.0.json"; "" serves none. It is served only with the document.
+func OpenAPI30Path(p string) MountOption { return func(c *mountConfig) { c.spec30 = p } }
 
 // SwaggerUIPath sets where Swagger UI is served; its OAuth2 redirect page
 // is that path followed by "/oauth2-redirect". Default "/docs"; "" serves
@@ -83,7 +88,7 @@ func ConnectSources(origins ...string) MountOption {
 // Mount panics on an inconsistent configuration (a page without the
 // document, a path without a leading "/") or a missing AssetsFS file.
 func (a *API) Mount(mux Router, opts ...MountOption) {
-	c := mountConfig{spec: "/openapi.json", swagger: "/docs", redoc: "/redoc", assetsPath: "/docs/assets/"}
+	c := mountConfig{spec: "/openapi.json", spec30: "/openapi-3.0.json", swagger: "/docs", redoc: "/redoc", assetsPath: "/docs/assets/"}
 	c.assets.base = defaultCDN
 	for _, o := range opts {
 		o(&c)
@@ -93,6 +98,9 @@ func (a *API) Mount(mux Router, opts ...MountOption) {
 	}
 	if c.spec != "" {
 		mux.Handle("GET "+c.spec, a)
+		if c.spec30 != "" {
+			mux.Handle("GET "+c.spec30, a.Handler30())
+		}
 	}
 	title := a.info.Title
 	if title == "" {
@@ -125,7 +133,7 @@ func (a *API) Mount(mux Router, opts ...MountOption) {
 }
 
 func (c *mountConfig) check() error {
-	for _, p := range []string{c.spec, c.swagger, c.redoc} {
+	for _, p := range []string{c.spec, c.spec30, c.swagger, c.redoc} {
 		if p != "" && !strings.HasPrefix(p, "/") {
 			return fmt.Errorf("docs: Mount: path %q must start with /", p)
 		}
@@ -161,10 +169,27 @@ func (c *mountConfig) check() error {
 // document is built on the first request after a registration; a build
 // error is a 500 whose cause is logged, not sent.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	serveBuilt(w, r, a.latest())
+}
+
+// Handler30 serves the OpenAPI 3.0.3 rendering (Document30) as ServeHTTP
+// serves the document.
+func (a *API) Handler30() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		serveBuilt(w, r, a.latest().v30)
+	})
+}
+
+// latest is the current build, without locking when it is up to date.
+func (a *API) latest() *built {
 	b := a.built.Load()
 	if b == nil || b.gen != a.gen.Load() {
 		b = a.current()
 	}
+	return b
+}
+
+func serveBuilt(w http.ResponseWriter, r *http.Request, b *built) {
 	if b.err != nil {
 		stdapi.WriteError(w, r, b.err)
 		return

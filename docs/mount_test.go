@@ -353,7 +353,7 @@ func TestMountPanics(t *testing.T) {
 func TestDocumentOnlyMount(t *testing.T) {
 	mux := &recordingMux{}
 	docs.New(docs.Info{}).Mount(mux, docs.SwaggerUIPath(""), docs.ReDocPath(""))
-	if strings.Join(mux.patterns, ",") != "GET /openapi.json" {
+	if strings.Join(mux.patterns, ",") != "GET /openapi.json,GET /openapi-3.0.json" {
 		t.Errorf("registered %v", mux.patterns)
 	}
 }

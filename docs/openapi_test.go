@@ -91,7 +91,7 @@ func TestZooDetails(t *testing.T) {
 		{[]string{"paths", "/items", "post", "responses", "403", "description"}, `"Not enough permissions"`},
 		{[]string{"components", "securitySchemes", "OAuth2", "type"}, `"oauth2"`},
 		// deps-style parameters after the input's own.
-		{[]string{"paths", "/items/{id}", "put", "parameters"}, `[{"in":"path","name":"id","required":true,"schema":{"maximum":9223372036854775807,"minimum":1,"type":"integer"}},{"in":"header","name":"X-Tenant","required":true,"schema":{"type":"string"}}]`},
+		{[]string{"paths", "/items/{id}", "put", "parameters"}, `[{"in":"path","name":"id","required":true,"schema":{"format":"int64","minimum":1,"type":"integer"}},{"in":"header","name":"X-Tenant","required":true,"schema":{"type":"string"}}]`},
 		// An optional (pointer) body; bind.Response[Item] documents Item.
 		{[]string{"paths", "/items/{id}", "put", "requestBody"}, `{"content":{"application/json":{"schema":{"anyOf":[{"$ref":"#/components/schemas/CreateItem"},{"type":"null"}]}}}}`},
 		{[]string{"paths", "/items/{id}", "put", "responses", "200", "content", "application/json", "schema"}, `{"$ref":"#/components/schemas/Item"}`},
@@ -107,7 +107,7 @@ func TestZooDetails(t *testing.T) {
 		{[]string{"components", "schemas", "Node", "properties", "children"}, `{"items":{"anyOf":[{"$ref":"#/components/schemas/Node"},{"type":"null"}]},"type":"array"}`},
 		// Rules: enum, exclusive bound, x-validate for inexact rules.
 		{[]string{"components", "schemas", "CreateItem", "properties", "kind"}, `{"enum":["tool","toy","spare part"],"type":"string"}`},
-		{[]string{"components", "schemas", "CreateItem", "properties", "price"}, `{"exclusiveMinimum":0,"maximum":10000,"type":"number"}`},
+		{[]string{"components", "schemas", "CreateItem", "properties", "price"}, `{"exclusiveMinimum":0,"format":"double","maximum":10000,"type":"number"}`},
 		{[]string{"components", "schemas", "CreateItem", "properties", "tags", "items"}, `{"minLength":2,"type":"string","x-validate":"lowercase"}`},
 		{[]string{"components", "schemas", "CreateItem", "additionalProperties"}, `false`},
 	}

@@ -99,6 +99,17 @@ func Response(status int, body any, description string) Option {
 	}
 }
 
+// ResponseMedia declares a response whose body is not JSON: its status,
+// its media type (such as "text/html; charset=utf-8" for a page, or
+// "text/csv"), documented as a string, and its description ("" for the
+// status text). For a handler that writes its own body, such as a page of
+// package templates.
+func ResponseMedia(status int, mediaType, description string) Option {
+	return func(o *operation) {
+		o.responses = append(o.responses, declared{status: status, media: mediaType, description: description})
+	}
+}
+
 // Request declares the input type of a plain handler that reads its
 // request with bind.Request: a value of it such as GetItem{}, or a
 // reflect.Type. Its parameters and body are documented as for a bind
@@ -139,6 +150,7 @@ func typeOf(v any) reflect.Type {
 type declared struct {
 	status      int
 	body        reflect.Type
+	media       string // a body that is not JSON, documented as a string
 	description string
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"reflect"
 	"slices"
 	"strings"
@@ -370,35 +371,8 @@ func (g *schemaSet) adjust(s any, t reflect.Type, v *validate.Value, m mode, sf 
 			sm["items"] = a
 		}
 	case reflect.Map:
-		if pp, ok := sm["patternProperties"].(map[string]any); ok {
-			// invopop's integer keys: bind accepts negative keys of signed
-			// types, so name the keys with propertyNames instead.
-			for _, ev := range pp {
-				sm["additionalProperties"] = ev
-			}
-			delete(sm, "patternProperties")
-			pattern := "^-?[0-9]+$"
-			if k := base.Key().Kind(); k >= reflect.Uint && k <= reflect.Uintptr {
-				pattern = "^[0-9]+$"
-			}
-			sm["propertyNames"] = map[string]any{"pattern": pattern}
-		}
-		if ap, ok := sm["additionalProperties"]; ok && ap != false {
-			a, err := g.adjust(ap, base.Elem(), items, m, nil)
-			if err != nil {
-				return nil, err
-			}
-			sm["additionalProperties"] = a
-		}
-		if keys != nil {
-			pn, _ := sm["propertyNames"].(map[string]any)
-			if pn == nil {
-				pn = map[string]any{}
-			}
-			applyRules(pn, keys)
-			if len(pn) > 0 {
-				sm["propertyNames"] = pn
-			}
+		if err := g.mapSchema(sm, base, items, keys, m); err != nil {
+			return nil, err
 		}
 	}
 	var out any = sm
@@ -424,6 +398,48 @@ func (g *schemaSet) adjust(s any, t reflect.Type, v *validate.Value, m mode, sf 
 		describe(out.(map[string]any), sf, base)
 	}
 	return out, nil
+}
+
+// mapSchema completes the schema sm of a map of type t: integer keys as
+// propertyNames, values (rules items), keys (rules keys). A map of any
+// values gets additionalProperties: true, as invopop's bare
+// {"type":"object"} reads to client generators as an object without members
+// (Record<string, never>, struct{}), which drops the data.
+func (g *schemaSet) mapSchema(sm map[string]any, t reflect.Type, items, keys *validate.Value, m mode) error {
+	if pp, ok := sm["patternProperties"].(map[string]any); ok {
+		// invopop's integer keys: bind accepts negative keys of signed
+		// types, so name the keys with propertyNames instead.
+		for _, ev := range pp {
+			sm["additionalProperties"] = ev
+		}
+		delete(sm, "patternProperties")
+		pattern := "^-?[0-9]+$"
+		if k := t.Key().Kind(); k >= reflect.Uint && k <= reflect.Uintptr {
+			pattern = "^[0-9]+$"
+		}
+		sm["propertyNames"] = map[string]any{"pattern": pattern}
+	}
+	if _, ok := sm["additionalProperties"]; !ok && sm["type"] == "object" && t.Elem().Kind() == reflect.Interface {
+		sm["additionalProperties"] = true
+	}
+	if ap, ok := sm["additionalProperties"]; ok && ap != false && ap != true {
+		a, err := g.adjust(ap, t.Elem(), items, m, nil)
+		if err != nil {
+			return err
+		}
+		sm["additionalProperties"] = a
+	}
+	if keys != nil {
+		pn, _ := sm["propertyNames"].(map[string]any)
+		if pn == nil {
+			pn = map[string]any{}
+		}
+		applyRules(pn, keys)
+		if len(pn) > 0 {
+			sm["propertyNames"] = pn
+		}
+	}
+	return nil
 }
 
 // refs rewrites invopop's refs in s: inputs point at components, outputs
@@ -453,20 +469,47 @@ func (g *schemaSet) refs(s any, m mode) any {
 	return s
 }
 
-// numberRange bounds integers by their Go type, as bind rejects values
-// that do not fit, and float32 by its largest finite value.
+// numberRange gives numbers the OpenAPI format of their Go type, which
+// generators map to a type (float64 is double, not float32), and bounds
+// them where bind rejects what does not fit: the small integers by their
+// range, unsigned ones by 0, float32 by its largest finite value. A 64-bit
+// integer's range is its format's: ±9223372036854775807 as a bound is a
+// number JavaScript cannot represent (it reads 9223372036854776000).
 func numberRange(s map[string]any, t reflect.Type) {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+	k := t.Kind()
+	switch k {
+	case reflect.Int, reflect.Int64:
+		setFormat(s, "int64")
+	case reflect.Int8, reflect.Int16, reflect.Int32:
+		setFormat(s, "int32")
 		hi := int64(uint64(math.MaxUint64) >> (65 - t.Bits()))
 		tighten(s, "minimum", -hi-1, true)
 		tighten(s, "maximum", hi, false)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		setFormat(s, "uint64")
+		tighten(s, "minimum", 0, true)
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
+		if k == reflect.Uint32 {
+			setFormat(s, "int64") // its range is not int32's
+		} else {
+			setFormat(s, "int32")
+		}
 		tighten(s, "minimum", 0, true)
 		tighten(s, "maximum", uint64(math.MaxUint64)>>(64-t.Bits()), false)
 	case reflect.Float32:
+		setFormat(s, "float")
 		tighten(s, "minimum", -math.MaxFloat32, true)
 		tighten(s, "maximum", math.MaxFloat32, false)
+	case reflect.Float64:
+		setFormat(s, "double")
+	}
+}
+
+// setFormat sets the format of a schema that has none (a JSONSchema method
+// or a jsonschema tag may have chosen one).
+func setFormat(s map[string]any, f string) {
+	if _, ok := s["format"]; !ok {
+		s["format"] = f
 	}
 }
 
@@ -672,42 +715,35 @@ func exampleValue(e string, t reflect.Type) any {
 	return e
 }
 
-// compareNumbers compares two JSON numbers of any Go numeric type.
+// compareNumbers compares two JSON numbers of any Go numeric type,
+// exactly: 64-bit limits never pass through a float64, where
+// 9223372036854775806 and 9223372036854775807 are one number. Values that
+// are not numbers compare as equal.
 func compareNumbers(a, b any) int {
-	x, y := toFloat(a), toFloat(b)
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
+	x, ok1 := toRat(a)
+	y, ok2 := toRat(b)
+	if !ok1 || !ok2 {
+		return 0
 	}
-	return 0
+	return x.Cmp(y)
 }
 
-func toFloat(v any) float64 {
-	switch v := v.(type) {
-	case int:
-		return float64(v)
-	case int64:
-		return float64(v)
-	case uint64:
-		return float64(v)
-	case float64:
-		return v
-	case json.Number:
-		f, _ := v.Float64()
-		return f
+func toRat(v any) (*big.Rat, bool) {
+	if n, ok := v.(json.Number); ok {
+		return new(big.Rat).SetString(n.String())
 	}
 	rv := reflect.ValueOf(v)
 	switch {
 	case rv.CanInt():
-		return float64(rv.Int())
+		return new(big.Rat).SetInt64(rv.Int()), true
 	case rv.CanUint():
-		return float64(rv.Uint())
+		return new(big.Rat).SetUint64(rv.Uint()), true
 	case rv.CanFloat():
-		return rv.Float()
+		if f := rv.Float(); !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return new(big.Rat).SetFloat64(f), true
+		}
 	}
-	return math.NaN()
+	return nil, false
 }
 
 func equalJSON(a, b any) bool {

@@ -79,7 +79,8 @@
 //
 // NewKey pins one algorithm per key (HS256, HS384, HS512, RS256, ES256,
 // EdDSA); a KeySet holds keys by "kid", rotates them (Add, Use, Remove) and
-// serves the public ones as a JWK Set (its ServeHTTP). An Issuer signs with
+// serves the public ones as a JWK Set (its ServeHTTP, application/jwk-set+json,
+// which its OpenAPIOperation documents for package docs). An Issuer signs with
 // the set's signing key; a Verifier[C] decodes claims into C and rejects,
 // with 401 error="invalid_token", tokens whose alg is not their key's
 // (including "none" and HS256 signed with an RSA public key), unknown kids,

@@ -604,3 +604,39 @@ func nonCanonical(c byte) string {
 	i := strings.IndexByte(digits, c)
 	return string(digits[i^1])
 }
+
+// The JWKS endpoint is documented as served: its media type (a client
+// reading the documented type refuses another), the members of its keys.
+func TestJWKSDescribed(t *testing.T) {
+	keys := allKeys(t, false)
+	rec := serve(keys, httptest.NewRequest("GET", "/.well-known/jwks.json", nil))
+	op := keys.OpenAPIOperation()
+	ok200 := op["responses"].(map[string]any)["200"].(map[string]any)
+	content := ok200["content"].(map[string]any)
+	mt, found := content[rec.Header().Get("Content-Type")].(map[string]any)
+	if !found || len(content) != 1 {
+		t.Fatalf("documented content %v, served %q", content, rec.Header().Get("Content-Type"))
+	}
+	key := mt["schema"].(map[string]any)["properties"].(map[string]any)["keys"].(map[string]any)["items"].(map[string]any)
+	var doc struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range doc.Keys {
+		for _, r := range key["required"].([]any) {
+			if _, ok := j[r.(string)].(string); !ok {
+				t.Errorf("JWK %v lacks required string member %v", j, r)
+			}
+		}
+		for k, v := range j {
+			if _, ok := v.(string); !ok {
+				t.Errorf("JWK member %s = %v is not a string, as documented", k, v)
+			}
+		}
+	}
+	if _, ok := op["responses"].(map[string]any)["304"]; !ok {
+		t.Error("304 not documented")
+	}
+}

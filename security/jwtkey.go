@@ -280,3 +280,49 @@ func (s *KeySet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(body)
 	}
 }
+
+// OpenAPIOperation describes ServeHTTP for documentation generators
+// (package docs): a 200 of media type application/jwk-set+json, as served
+// (a client that reads the documented application/json refuses it), whose
+// keys are objects of string members (kty, kid, alg, use and the public
+// parameters), and a 304 for If-None-Match.
+func (s *KeySet) OpenAPIOperation() map[string]any {
+	str := func(description string) map[string]any {
+		return map[string]any{"type": "string", "description": description}
+	}
+	key := map[string]any{
+		"type":        "object",
+		"description": "A public key (RFC 7517 §4): its type, id, algorithm and public parameters (n and e for RSA; crv, x, y for EC and OKP).",
+		"required":    []any{"kty", "kid", "alg", "use"},
+		"properties": map[string]any{
+			"kty": map[string]any{"type": "string", "enum": []any{"RSA", "EC", "OKP"}, "description": "The key type."},
+			"kid": str("The key id, the kid header of the tokens it verifies."),
+			"alg": str("The signing algorithm, such as RS256, ES256 or EdDSA."),
+			"use": map[string]any{"type": "string", "const": "sig", "description": "Always sig."},
+		},
+		"additionalProperties": map[string]any{"type": "string"},
+	}
+	etag := map[string]any{"description": "The key set's version; send it in If-None-Match.", "schema": map[string]any{"type": "string"}}
+	return map[string]any{
+		"responses": map[string]any{
+			"200": map[string]any{
+				"description": "The JWK Set (RFC 7517 §5)",
+				"headers": map[string]any{
+					"ETag":          etag,
+					"Cache-Control": map[string]any{"schema": map[string]any{"type": "string", "examples": []any{"public, max-age=" + strconv.Itoa(JWKSMaxAge)}}},
+				},
+				"content": map[string]any{"application/jwk-set+json": map[string]any{"schema": map[string]any{
+					"type":     "object",
+					"required": []any{"keys"},
+					"properties": map[string]any{
+						"keys": map[string]any{"type": "array", "items": key},
+					},
+				}}},
+			},
+			"304": map[string]any{
+				"description": "Not Modified: the If-None-Match ETag is current",
+				"headers":     map[string]any{"ETag": etag},
+			},
+		},
+	}
+}

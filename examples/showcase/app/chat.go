@@ -29,6 +29,12 @@ type ChatOut struct {
 	Text string `json:"text"`
 }
 
+// ChatQuery documents the query of the chat's WebSocket handshake, which
+// chatName reads and checks before the upgrade.
+type ChatQuery struct {
+	Name string `query:"name" validate:"required" doc:"Your name in the chat: at most 32 bytes, no control characters."`
+}
+
 // chatName returns the chatter's name from ?name=, or a 422 when it is
 // missing, longer than 32 bytes or holds control characters.
 func chatName(r *http.Request) (string, error) {
@@ -49,13 +55,16 @@ func chatName(r *http.Request) (string, error) {
 
 func (a *App) chatRoutes(api *docs.API, mux *http.ServeMux, t *templates.Templates) {
 	api.Handle(mux, "GET /chat", t.Page("chat.html", nil),
-		docs.Summary("The chat page (HTML)"), docs.Tags("chat"))
+		docs.Summary("The chat page (HTML)"), docs.Tags("chat"),
+		docs.ResponseMedia(http.StatusOK, "text/html", "The page"))
 
 	chat := ws.Handler(a.chat, ws.Options{
 		Validate: validate.Struct,
 		Accept:   func(r *http.Request) error { _, err := chatName(r); return err },
 	})
 	api.Handle(mux, "GET /ws", chat, docs.Summary("The chat's WebSocket"), docs.Tags("chat"),
+		docs.Request(ChatQuery{}),
+		docs.Response(http.StatusSwitchingProtocols, nil, "The WebSocket handshake succeeded"),
 		docs.Description("Connect with `?name=NAME`; send `{\"text\":\"...\"}`, receive `{\"from\":\"NAME\",\"text\":\"...\"}`. "+
 			"A message that is not valid is answered with a problem JSON, and the connection stays open."),
 		docs.Response(http.StatusUnprocessableEntity, nil, "Missing or invalid name"),
