@@ -325,6 +325,11 @@ func newParam(t reflect.Type, sf reflect.StructField, source, name string, f val
 	return p, nil
 }
 
+// Loc returns the loc of the parameter's field errors, as bind reports
+// them: [source, name], a header by its lowercased name, a form field or a
+// file as ["body", name]. The slice is the caller's.
+func (p *Param) Loc() []any { return slices.Clone(p.loc) }
+
 // locOf returns the loc of a parameter's errors: [source, name], a header
 // by its lowercased name, and a form field or file in the body, as FastAPI
 // locates them.

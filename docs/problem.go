@@ -113,7 +113,7 @@ func exampleFieldError(op *operation) stdapi.FieldError {
 		}
 		for _, p := range in.Params {
 			if k := deref(p.Field.Type).Kind(); k >= reflect.Int && k <= reflect.Uint64 {
-				return stdapi.FieldError{Type: "int_parsing", Loc: []any{p.Source, p.Name},
+				return stdapi.FieldError{Type: "int_parsing", Loc: p.Loc(),
 					Msg: "Input should be a valid integer, unable to parse string as an integer", Input: "abc"}
 			}
 		}
@@ -122,7 +122,7 @@ func exampleFieldError(op *operation) stdapi.FieldError {
 				Input: map[string]any{}, Ctx: map[string]any{"error": "invalid character 'x' looking for beginning of object key string"}}
 		}
 		if len(in.Params) > 0 {
-			return missingError(in.Params[0].Source, in.Params[0].Name)
+			return missingError(in.Params[0].Loc()...)
 		}
 	}
 	if len(op.params) > 0 {
@@ -142,7 +142,7 @@ func missingInput(op *operation) (stdapi.FieldError, bool) {
 	if in != nil {
 		for _, p := range in.Params {
 			if p.Required && p.Source != bind.SourcePath {
-				return missingError(p.Source, p.Name), true
+				return missingError(p.Loc()...), true
 			}
 		}
 	}
@@ -176,7 +176,7 @@ func zeroParamError(in *bind.Input) (stdapi.FieldError, bool) {
 	for _, fe := range e.Errors {
 		for _, p := range in.Params {
 			if !p.InBody && len(fe.Loc) == 1 && fe.Loc[0] == p.Field.Name {
-				fe.Loc = []any{p.Source, p.Name}
+				fe.Loc = p.Loc()
 				return fe, true
 			}
 		}

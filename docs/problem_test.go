@@ -48,6 +48,50 @@ type formIn struct {
 	}
 }
 
+// The 422 example locates a parameter as bind does: a header by its
+// lowercased name, a form field in the body. Each example is checked
+// against the real handler's answer.
+func TestErrorExampleLocs(t *testing.T) {
+	type headerIn struct {
+		LastID int `header:"Last-Event-ID"`
+	}
+	type requiredForm struct {
+		Body struct {
+			Username string `form:"username" validate:"required"`
+		}
+	}
+	header := bind.Handler(func(ctx context.Context, in *headerIn) (item, error) { return item{}, nil })
+	form := bind.Handler(func(ctx context.Context, in *requiredForm) (item, error) { return item{}, nil })
+	api := docs.New(docs.Info{Title: "t"})
+	mux := http.NewServeMux()
+	api.Handle(mux, "GET /changes", header)
+	api.Handle(mux, "POST /login", form)
+	doc := documentOf(t, api)
+	for _, tt := range []struct {
+		method, path, loc string
+		req               *http.Request
+	}{
+		{"get", "/changes", `["header","last-event-id"]`, httptest.NewRequest("GET", "/changes", nil)},
+		{"post", "/login", `["body","username"]`, httptest.NewRequest("POST", "/login", strings.NewReader(""))},
+	} {
+		ex := at(t, doc, "paths", tt.path, tt.method, "responses", "422", "content", "application/problem+json", "example")
+		loc := jsonOf(t, at(t, ex, "errors").([]any)[0].(map[string]any)["loc"])
+		if loc != tt.loc {
+			t.Errorf("%s %s: example loc %s, want %s", tt.method, tt.path, loc, tt.loc)
+		}
+		if tt.req.Method == "GET" {
+			tt.req.Header.Set("Last-Event-ID", "abc")
+		} else {
+			tt.req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, tt.req)
+		if !strings.Contains(w.Body.String(), `"loc":`+tt.loc) {
+			t.Errorf("%s %s: the handler answers %s, not at %s", tt.method, tt.path, w.Body, tt.loc)
+		}
+	}
+}
+
 // The answers bind gives to a body it cannot read are documented on every
 // operation with a body: provoked on the real handler, each status is in
 // the document (Prism: "Unable to match the returned status code").
