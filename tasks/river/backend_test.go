@@ -6,11 +6,11 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stdapi/stdapi/internal/logtest"
 	"github.com/stdapi/stdapi/tasks"
 	"github.com/stdapi/stdapi/tasks/river"
 )
@@ -338,7 +338,7 @@ func TestUnknownKindSnoozed(t *testing.T) {
 func TestUnknownKindCancelledAfterLimit(t *testing.T) {
 	defer checkLeaks(t)()
 	queue := queueName(t)
-	var logs syncBuffer
+	var logs logtest.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	worker := newNode(t, queue, river.Options{UnknownKindDelay: time.Millisecond, UnknownKindLimit: 3, Logger: logger},
 		tasks.QueueOptions{Logger: logger})
@@ -369,24 +369,6 @@ func TestUnknownKindCancelledAfterLimit(t *testing.T) {
 	if s := worker.q.Stats(); s.Failed != 0 || s.Succeeded != 0 {
 		t.Errorf("worker stats %+v: a job that never ran is neither failed nor succeeded", s)
 	}
-}
-
-// syncBuffer collects log lines written by River's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 func TestShutdown(t *testing.T) {

@@ -12,13 +12,13 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stdapi/stdapi/examples/showcase/app"
+	"github.com/stdapi/stdapi/internal/logtest"
 	"github.com/stdapi/stdapi/tasks"
 	"github.com/stdapi/stdapi/tasks/river"
 	"github.com/stdapi/stdapi/tasks/river/internal/testdb"
@@ -91,28 +91,10 @@ func TestCommandFails(t *testing.T) {
 	}
 }
 
-// syncBuffer collects the command's log while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // serving is the command started by serveCommand.
 type serving struct {
 	base   string // http://ADDR
-	stderr *syncBuffer
+	stderr *logtest.Buffer
 	exited chan error // receives the exit status once
 	signal func(os.Signal) error
 }
@@ -126,7 +108,7 @@ func serveCommand(t *testing.T, args []string, env ...string) *serving {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &serving{stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	s := &serving{stderr: &logtest.Buffer{}, exited: make(chan error, 1)}
 	cmd.Stderr = s.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
