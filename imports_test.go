@@ -22,7 +22,7 @@ var importRules = map[string][]string{
 	"validate":  {"."},
 	"bind":      {".", "validate"},
 	"docs":      {".", "validate", "bind"},
-	"deps":      {"."},
+	"deps":      {".", "bind"},
 	"tasks":     {"."},
 	"templates": {"."},
 	"security":  {"."},

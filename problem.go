@@ -86,8 +86,13 @@ func (p *PanicError) Unwrap() error {
 // generic body that reveals nothing; the error itself is logged with
 // log/slog at level Error, as are *Error values with a 5xx status and a cause.
 // Statuses that forbid a body (1xx, 204, 304) get headers only. A nil err is
-// a programming mistake and is answered as a 500 too.
+// a programming mistake and is answered as a 500 too. Under OnError
+// middleware, an error that its type matches is written by its handler.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if handled(w, r, err) {
+		Fail(r.Context(), err)
+		return
+	}
 	var e *Error
 	if !errors.As(err, &e) {
 		e = &Error{Status: http.StatusInternalServerError, Err: err}

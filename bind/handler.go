@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/stdapi/stdapi"
 )
@@ -40,6 +41,12 @@ func Handler[In, Out any](fn func(ctx context.Context, in *In) (Out, error), opt
 		o(&h.config)
 	}
 	h.limits = h.limits.withDefaults()
+	if len(input.Deps) > 0 {
+		if s, err := chooseDeps(input, h.deps); err == nil {
+			h.depSet.Store(s) // complete without the route's groups
+		}
+	}
+	h.inner = http.HandlerFunc(h.serve)
 	h.responds = reflect.TypeFor[Out]().Implements(reflect.TypeFor[responder]())
 	if h.status < 100 || h.status > 599 {
 		panic(fmt.Sprintf("bind: Status(%d) is not an HTTP status", h.status))
@@ -53,6 +60,7 @@ type Option func(*config)
 type config struct {
 	status int
 	limits Limits
+	deps   []Dependency
 }
 
 // Status sets the status of successful responses (default 200).
@@ -66,6 +74,8 @@ type handler[In, Out any] struct {
 	fn       func(context.Context, *In) (Out, error)
 	input    *Input
 	responds bool // Out is a Response[T] or a pointer to one
+	depSet   atomic.Pointer[depSet]
+	inner    http.Handler // serve, boxed once
 }
 
 // Operation is implemented by the handlers Handler returns. Documentation
@@ -98,7 +108,14 @@ func (h *handler[In, Out]) OutputType() reflect.Type {
 
 func (h *handler[In, Out]) SuccessStatus() int { return h.status }
 
+// ServeHTTP serves r in a request scope (stdapi.ServeScoped), the one an
+// outer middleware opened or its own: dependencies, their cleanups and
+// background tasks need no middleware.
 func (h *handler[In, Out]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	stdapi.ServeScoped(w, r, h.inner)
+}
+
+func (h *handler[In, Out]) serve(w http.ResponseWriter, r *http.Request) {
 	st := getState(h.input)
 	defer func() {
 		if len(st.temps) > 0 {
@@ -113,7 +130,7 @@ func (h *handler[In, Out]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	in := new(In)
-	if err := st.bind(h.input, r, reflect.ValueOf(in).Elem(), h.limits); err != nil {
+	if err := h.bindAll(st, r, in); err != nil {
 		stdapi.WriteError(w, r, err)
 		return
 	}

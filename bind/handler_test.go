@@ -298,7 +298,7 @@ func TestInvalidInputTypes(t *testing.T) {
 		{reflect.TypeFor[badSource](), `bind: bind_test.badSource.C: tag query:"c": unsupported type chan int`},
 		{reflect.TypeFor[twoSources](), `bind: bind_test.twoSources.X: tags query and header on one field`},
 		{reflect.TypeFor[duplicate](), `bind: bind_test.duplicate: fields A and B both read query parameter "q"`},
-		{reflect.TypeFor[untagged](), `bind: bind_test.untagged.Plain: no source tag (path, query, header, cookie, form, file) and not the Body`},
+		{reflect.TypeFor[untagged](), `bind: bind_test.untagged.Plain: no source tag (path, query, header, cookie, form, file, dep) and not the Body`},
 		{reflect.TypeFor[badDefault](), `bind: bind_test.badDefault.N: tag query:"n": default:"ten": Input should be a valid integer, unable to parse string as an integer`},
 		{reflect.TypeFor[requiredDefault](), `bind: bind_test.requiredDefault.N: tag query:"n": a required parameter cannot have a default`},
 		{reflect.TypeFor[badRule](), `bind: bind_test.badRule: validate: bind_test.badRule.N: tag "email": email: not applicable to int (strings only)`},

@@ -91,6 +91,9 @@ type Input struct {
 	BodyRequired bool
 	// Validation is the input type's compiled validation plan.
 	Validation *validate.Plan
+	// Deps are the fields tagged dep, in field order: dependencies that
+	// the handler fills before calling its function (see Dependency).
+	Deps []reflect.StructField
 
 	bodyPos   int   // presence index of Body at the top level, or -1
 	bodyIndex []int // reflect index path of Body
@@ -164,6 +167,12 @@ func compileInput(t reflect.Type) (*Input, error) {
 		if err != nil {
 			return nil, err
 		}
+		if _, ok := sf.Tag.Lookup("dep"); ok {
+			if err := in.addDep(t, sf, f.Index); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if source == "" {
 			if isBody(sf) {
 				if in.Body != nil {
@@ -172,7 +181,7 @@ func compileInput(t reflect.Type) (*Input, error) {
 				in.Body, in.bodyPos, in.bodyIndex = &sf, pos, f.Index
 				continue
 			}
-			return nil, fmt.Errorf("bind: %s.%s: no source tag (path, query, header, cookie, form, file) and not the Body", t, sf.Name)
+			return nil, fmt.Errorf("bind: %s.%s: no source tag (path, query, header, cookie, form, file, dep) and not the Body", t, sf.Name)
 		}
 		p, err := newParam(t, sf, source, name, f, pos)
 		if err != nil {

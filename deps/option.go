@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+
+	"github.com/stdapi/stdapi/bind"
 )
 
 // An Option configures a Provider or a Singleton when it is created. The
@@ -91,6 +93,7 @@ type decl struct {
 	secScheme map[string]any
 	secScopes []string
 	uses      []Dependency
+	inputs    []*bind.Input // typed parameters, its own (Bind) and its uses'
 }
 
 func (d *decl) init(kind, typ string, opts []Option) {
@@ -114,6 +117,11 @@ func (d *decl) aggregate(ds []Dependency) {
 			continue
 		}
 		d.params = addParams(d.params, dep.OpenAPIParameters()...)
+		for _, in := range dep.bindInputs() {
+			if !slices.Contains(d.inputs, in) {
+				d.inputs = append(d.inputs, in)
+			}
+		}
 		name, scheme, scopes := dep.OpenAPISecurity()
 		switch {
 		case name == "":

@@ -137,8 +137,11 @@ func (d *decl) resolve(ctx context.Context, r *http.Request, fn resolver) (any, 
 func (d *decl) resolveSlow(ctx context.Context, r *http.Request, st *state, fn resolver) (any, error) {
 	st.mu.Lock()
 	if st.req == nil {
-		st.mu.Unlock()
-		return nil, internalError(ErrNoScope)
+		if r == nil {
+			st.mu.Unlock()
+			return nil, internalError(ErrNoScope)
+		}
+		st.req = r // a scope without deps.Scope, such as a bind handler's
 	}
 	if r == nil {
 		r = st.req

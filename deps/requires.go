@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/bind"
 )
 
 // Dependency is what Providers and Singletons of every type have in common:
@@ -21,6 +22,7 @@ type Dependency interface {
 	OpenAPISecurity() (name string, scheme map[string]any, scopes []string)
 
 	require(r *http.Request) error
+	bindInputs() []*bind.Input
 }
 
 // Requires returns middleware that resolves ds, in order, before calling the
@@ -53,7 +55,13 @@ type requiresHandler struct {
 	next http.Handler
 }
 
+// ServeHTTP serves r in a request scope, its own when no outer middleware
+// opened one (stdapi.ServeScoped): Requires needs no Scope in front.
 func (h *requiresHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	stdapi.ServeScoped(w, r, http.HandlerFunc(h.serve))
+}
+
+func (h *requiresHandler) serve(w http.ResponseWriter, r *http.Request) {
 	var v validationErrors
 	for _, d := range h.ds {
 		if d == nil {

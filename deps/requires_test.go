@@ -78,10 +78,10 @@ func TestRequires(t *testing.T) {
 			t.Errorf("called %v, got %d %s", called, w.Code, w.Body)
 		}
 	})
-	t.Run("without Scope", func(t *testing.T) {
+	t.Run("without Scope, Requires opens one", func(t *testing.T) {
 		h := deps.Requires(apiKey)(next)
 		w := do(h, httptest.NewRequest("GET", "/", nil))
-		if w.Code != 500 || handlerCalls.Load() != 0 {
+		if w.Code != 401 || handlerCalls.Load() != 0 {
 			t.Errorf("got %d", w.Code)
 		}
 	})

@@ -116,16 +116,24 @@ func New(info Info, opts ...APIOption) *API {
 // Unwrap() http.Handler: a bind handler gives the parameters, the request
 // body, the response body and the success status; handlers with
 // OpenAPISecurity or OpenAPIParameters methods add security requirements and
-// parameters. Options add the rest.
+// parameters. Options add the rest: Use wraps h in middleware, Deps offers
+// dependencies to the dep fields of its bind handler (see Group for both).
 //
 // Handle panics, before touching mux, on a pattern without a method (unless
 // the operation is Hidden), on a path parameter of the pattern that the
 // input type does not read or the other way round, on an operation
 // registered twice, on a duplicate OperationID, on two different security
-// schemes with one name, and on types that cannot be documented: the
+// schemes with one name, on a dep field that no dependency provides, and on
+// types that cannot be documented: the
 // mistakes http.ServeMux also reports when a program starts.
 func (a *API) Handle(mux Router, pattern string, h http.Handler, opts ...Option) {
-	op, err := newOperation(pattern, h, opts)
+	a.handle(mux, pattern, h, opts)
+}
+
+// handle registers and documents h, wrapped in the middleware of opts, and
+// returns what it registered.
+func (a *API) handle(mux Router, pattern string, h http.Handler, opts []Option) http.Handler {
+	op, h, err := newOperation(pattern, h, opts)
 	if err != nil {
 		panic(err)
 	}
@@ -139,11 +147,12 @@ func (a *API) Handle(mux Router, pattern string, h http.Handler, opts ...Option)
 	}
 	mux.Handle(pattern, h)
 	if op.hidden {
-		return
+		return h
 	}
 	a.mu.Lock()
 	a.add(op)
 	a.mu.Unlock()
+	return h
 }
 
 // HandleFunc is Handle for a handler function.

@@ -384,6 +384,14 @@ func (a *API) inputs(g *schemaSet, op *operation, usedIn map[string]bool) ([]any
 			seen["path\x00"+n] = true
 		}
 	}
+	for _, din := range op.depInputs {
+		for _, p := range din.Params {
+			if key := p.Source + "\x00" + p.Name; !seen[key] {
+				seen[key] = true
+				params = append(params, parameter(p))
+			}
+		}
+	}
 	for _, p := range op.params {
 		in, _ := p["in"].(string)
 		name, _ := p["name"].(string)

@@ -191,31 +191,40 @@ type operation struct {
 	security         []requirement
 	params           []map[string]any // from ParameterDescriber
 	self             map[string]any   // from OperationDescriber
+	depInputs        []*bind.Input    // typed parameters of dependencies
+
+	use     []func(http.Handler) http.Handler // Use, outermost first
+	offered []bind.Dependency                 // Deps, the first preferred
+	handler http.Handler                      // the bind handler found by inspect
 
 	usesErrors bool // set by a build: the operation refers to error bodies
 }
 
-func newOperation(pattern string, h http.Handler, opts []Option) (*operation, error) {
+func newOperation(pattern string, h http.Handler, opts []Option) (*operation, http.Handler, error) {
 	op := &operation{pattern: pattern, status: http.StatusOK}
 	for _, o := range opts {
 		o(op)
 	}
+	op.inspect(h)
+	if err := op.useDeps(); err != nil {
+		return nil, nil, fmt.Errorf("docs: %s: %w", pattern, err)
+	}
+	h = op.wrap(h)
 	if op.hidden {
-		return op, nil
+		return op, h, nil
 	}
 	method, path, names, err := parsePattern(pattern)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	op.method, op.path, op.pathNames = method, path, names
 	if !op.idSet {
 		op.id = defaultID(method, path)
 	}
-	op.inspect(h)
 	if op.request != nil && op.input == nil {
 		in, err := bind.Describe(op.request)
 		if err != nil {
-			return nil, fmt.Errorf("docs: %s: Request: %w", pattern, err)
+			return nil, nil, fmt.Errorf("docs: %s: Request: %w", pattern, err)
 		}
 		op.input = in
 	}
@@ -224,13 +233,13 @@ func newOperation(pattern string, h http.Handler, opts []Option) (*operation, er
 	}
 	for _, t := range op.outputTypes() {
 		if err := checkOutput(t); err != nil {
-			return nil, fmt.Errorf("docs: %s: %w", pattern, err)
+			return nil, nil, fmt.Errorf("docs: %s: %w", pattern, err)
 		}
 	}
 	if err := op.checkPath(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return op, nil
+	return op, h, nil
 }
 
 // inspect follows h's middleware chain.
@@ -239,18 +248,9 @@ func (op *operation) inspect(h http.Handler) {
 		if h == nil {
 			return
 		}
-		if s, ok := h.(SecurityDescriber); ok {
-			name, scheme, scopes := s.OpenAPISecurity()
-			op.addSecurity(name, scheme, scopes)
-		}
-		if p, ok := h.(ParameterDescriber); ok {
-			op.params = append(op.params, p.OpenAPIParameters()...)
-		}
-		if d, ok := h.(OperationDescriber); ok && op.self == nil {
-			op.self = d.OpenAPIOperation()
-		}
+		op.describeLayer(h)
 		if d, ok := h.(StreamDescriber); ok {
-			op.typed = true
+			op.typed, op.handler = true, h
 			op.streamMedia, op.streamItems = d.OpenAPIStream()
 			if in, ok := h.(interface{ Input() *bind.Input }); ok {
 				op.input = in.Input()
@@ -258,7 +258,7 @@ func (op *operation) inspect(h http.Handler) {
 			return
 		}
 		if b, ok := h.(bind.Operation); ok {
-			op.typed = true
+			op.typed, op.handler = true, h
 			op.input = b.Input()
 			op.status = b.SuccessStatus()
 			op.output = b.OutputType()
@@ -270,6 +270,53 @@ func (op *operation) inspect(h http.Handler) {
 		}
 		h = u.Unwrap()
 	}
+}
+
+// describeLayer adds what one handler of a chain (a middleware, a
+// dependency) declares: security, parameters, typed parameters.
+func (op *operation) describeLayer(h any) {
+	if s, ok := h.(SecurityDescriber); ok {
+		name, scheme, scopes := s.OpenAPISecurity()
+		op.addSecurity(name, scheme, scopes)
+	}
+	if p, ok := h.(ParameterDescriber); ok {
+		op.params = append(op.params, p.OpenAPIParameters()...)
+	}
+	if d, ok := h.(OperationDescriber); ok && op.self == nil {
+		op.self = d.OpenAPIOperation()
+	}
+	if b, ok := h.(interface{ BindInputs() []*bind.Input }); ok {
+		for _, in := range b.BindInputs() {
+			if !slices.Contains(op.depInputs, in) {
+				op.depInputs = append(op.depInputs, in)
+			}
+		}
+	}
+}
+
+// useDeps gives the offered dependencies to the bind handler's dep fields
+// and documents the ones it takes.
+func (op *operation) useDeps() error {
+	d, ok := op.handler.(bind.Dependent)
+	if !ok {
+		return nil
+	}
+	if err := d.UseDependencies(op.offered); err != nil {
+		return err
+	}
+	for _, dep := range d.Dependencies() {
+		op.describeLayer(dep)
+	}
+	return nil
+}
+
+// wrap applies the operation's middleware to h, documenting each layer.
+func (op *operation) wrap(h http.Handler) http.Handler {
+	for i := len(op.use) - 1; i >= 0; i-- {
+		h = op.use[i](h)
+		op.describeLayer(h)
+	}
+	return h
 }
 
 func (op *operation) addSecurity(name string, scheme map[string]any, scopes []string) {
@@ -293,7 +340,8 @@ func (op *operation) addSecurity(name string, scheme map[string]any, scopes []st
 // can be invalid, its own or a dependency's (deps answers 422 for those
 // too).
 func (op *operation) hasInputs() bool {
-	return len(op.params) > 0 || op.input != nil && (len(op.input.Params) > 0 || op.input.Body != nil)
+	return len(op.params) > 0 || len(op.depInputs) > 0 ||
+		op.input != nil && (len(op.input.Params) > 0 || op.input.Body != nil)
 }
 
 func (op *operation) outputTypes() []reflect.Type {

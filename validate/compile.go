@@ -218,8 +218,10 @@ func (c *compiler) structPlan(t reflect.Type) (*structPlan, error) {
 		if err := parseTag(vp, f.sf.Type, tag); err != nil {
 			return nil, &TagError{Struct: t.String(), Field: f.sf.Name, Tag: tag, Err: err}
 		}
-		if tag == "-" {
-			continue // listed, never validated, not even its nested fields
+		if _, dep := f.sf.Tag.Lookup("dep"); tag == "-" || dep {
+			// Listed, never validated, not even its nested fields. A dep
+			// field is a dependency that bind fills, not input.
+			continue
 		}
 		if err := c.finish(vp, f.sf.Type); err != nil {
 			return nil, err

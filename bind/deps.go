@@ -1,0 +1,181 @@
+package bind
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/stdapi/stdapi"
+)
+
+// Dependency provides the value of the input fields tagged dep whose type is
+// its DependencyType: a database session, the current user, settings.
+// deps.Provider and security.Current implement it.
+//
+//	type ListItems struct {
+//		DB   *Session `dep:""`
+//		User *User    `dep:""`
+//		Skip int      `query:"skip"`
+//	}
+//
+// A Handler calls Resolve for each dependency field before calling its
+// function, in field order, with the request. Resolve returns the value (of
+// DependencyType) or an error: a 422 *stdapi.Error lists problems with the
+// dependency's own inputs, which the handler reports together with its
+// own in one 422 (dependency errors first, as FastAPI does); any other
+// error is the response, before the handler's own 422, so that a 401 wins
+// over a bad body.
+type Dependency interface {
+	DependencyType() reflect.Type
+	Resolve(r *http.Request) (any, error)
+}
+
+// Dependent is implemented by the handlers Handler returns. Route
+// registration (docs.API.Handle and docs groups) calls UseDependencies once
+// per route, at start-up, with the dependencies the route and its groups
+// offer; Dependencies reports the ones chosen, for documentation.
+type Dependent interface {
+	// UseDependencies gives every dep field that Deps did not fill the
+	// first of ds whose DependencyType is assignable to the field's type.
+	// It returns an error naming the fields none of them provides, or
+	// fields already given different dependencies by an earlier call.
+	UseDependencies(ds []Dependency) error
+	// Dependencies returns the dependency of each dep field, in field
+	// order; nil for a field that has none yet.
+	Dependencies() []Dependency
+}
+
+// Deps offers dependencies to a Handler's dep fields, before those of the
+// route's groups. A dep field that no dependency provides is a panic when
+// the route is registered with docs, and a 500 (logged) when a request
+// reaches a handler that was never registered.
+func Deps(ds ...Dependency) Option {
+	return func(c *config) { c.deps = append(c.deps, ds...) }
+}
+
+func (in *Input) addDep(t reflect.Type, sf reflect.StructField, index []int) error {
+	if sf.Anonymous {
+		return fmt.Errorf("bind: %s.%s: an embedded field cannot be a dependency (tag dep)", t, sf.Name)
+	}
+	if v := sf.Tag.Get("dep"); v != "" {
+		return fmt.Errorf("bind: %s.%s: tag dep:%q takes no value (write dep:\"\")", t, sf.Name, v)
+	}
+	for _, s := range append(sourceTags, "body") {
+		if _, ok := sf.Tag.Lookup(s); ok {
+			return fmt.Errorf("bind: %s.%s: tags dep and %s on one field", t, sf.Name, s)
+		}
+	}
+	sf.Index = index
+	in.Deps = append(in.Deps, sf)
+	return nil
+}
+
+// depSet is the dependency chosen for each dep field of an input.
+type depSet struct {
+	deps []Dependency // by Input.Deps index
+}
+
+func (h *handler[In, Out]) Dependencies() []Dependency {
+	if s := h.depSet.Load(); s != nil {
+		return s.deps
+	}
+	return make([]Dependency, len(h.input.Deps))
+}
+
+func (h *handler[In, Out]) UseDependencies(ds []Dependency) error {
+	chosen, err := chooseDeps(h.input, append(h.deps[:len(h.deps):len(h.deps)], ds...))
+	if err != nil {
+		return err
+	}
+	if old := h.depSet.Load(); old != nil {
+		for i := range old.deps {
+			if old.deps[i] != chosen.deps[i] {
+				return fmt.Errorf("bind: %s.%s: the handler is registered twice with different dependencies for the field", h.input.Type, h.input.Deps[i].Name)
+			}
+		}
+		return nil
+	}
+	h.depSet.Store(chosen)
+	return nil
+}
+
+// chooseDeps picks, for each dep field of in, the first of ds that provides
+// its type.
+func chooseDeps(in *Input, ds []Dependency) (*depSet, error) {
+	s := &depSet{deps: make([]Dependency, len(in.Deps))}
+	var missing []string
+	for i, f := range in.Deps {
+		for _, d := range ds {
+			if d != nil && d.DependencyType().AssignableTo(f.Type) {
+				s.deps[i] = d
+				break
+			}
+		}
+		if s.deps[i] == nil {
+			missing = append(missing, f.Name+" "+f.Type.String())
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("bind: %s: no dependency provides %s", in.Type, strings.Join(missing, ", "))
+	}
+	return s, nil
+}
+
+// resolveDeps fills the dep fields of v. It returns the validation errors of
+// the dependencies' own inputs, or another error that is the response.
+func (h *handler[In, Out]) resolveDeps(r *http.Request, v reflect.Value) ([]stdapi.FieldError, error) {
+	s := h.depSet.Load()
+	if s == nil {
+		return nil, fmt.Errorf("bind: %s: dependency fields without dependencies: register the route with docs or pass bind.Deps", h.input.Type)
+	}
+	var fes []stdapi.FieldError
+	for i, d := range s.deps {
+		val, err := d.Resolve(r)
+		if err != nil {
+			var e *stdapi.Error
+			if errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity && len(e.Errors) > 0 {
+				fes = append(fes, e.Errors...)
+				continue
+			}
+			return nil, err
+		}
+		f := v.FieldByIndex(h.input.Deps[i].Index)
+		rv := reflect.ValueOf(val)
+		if !rv.IsValid() {
+			f.SetZero()
+			continue
+		}
+		if !rv.Type().AssignableTo(f.Type()) {
+			return nil, fmt.Errorf("bind: %s.%s: dependency returned %s, not %s", h.input.Type, h.input.Deps[i].Name, rv.Type(), f.Type())
+		}
+		f.Set(rv)
+	}
+	return fes, nil
+}
+
+// bindAll binds in from r, then resolves the dependencies, and merges their
+// 422s.
+func (h *handler[In, Out]) bindAll(st *state, r *http.Request, in *In) error {
+	v := reflect.ValueOf(in).Elem()
+	err := st.bind(h.input, r, v, h.limits)
+	if len(h.input.Deps) == 0 {
+		return err
+	}
+	var own *stdapi.Error
+	if err != nil && (!errors.As(err, &own) || own.Status != http.StatusUnprocessableEntity) {
+		return err // an unreadable body: nothing to merge with
+	}
+	fes, derr := h.resolveDeps(r, v)
+	if derr != nil {
+		return derr
+	}
+	if len(fes) == 0 {
+		return err
+	}
+	if own != nil {
+		fes = append(fes, own.Errors...)
+	}
+	return stdapi.ValidationError(fes...)
+}
