@@ -29,7 +29,7 @@ func BenchmarkEventsOneClient(b *testing.B) {
 			}
 		}
 		return nil
-	}, stream.Options{KeepAlive: -1, SendQueue: 64}))
+	}, stream.KeepAlive(-1), stream.SendQueue(64)))
 	defer srv.Close()
 	n.Store(int64(b.N))
 	b.ReportAllocs()
@@ -120,7 +120,7 @@ func BenchmarkHubBroadcastEvents(b *testing.B) {
 				joined <- struct{}{}
 				<-ctx.Done()
 				return nil
-			}, stream.Options{KeepAlive: -1})
+			}, stream.KeepAlive(-1))
 			ctx, cancel := context.WithCancel(context.Background())
 			var served sync.WaitGroup
 			for range n {

@@ -13,10 +13,10 @@ import (
 // core is the untyped part of an events stream: a bounded queue of encoded
 // frames and the one goroutine that writes them to the client.
 type core struct {
-	w    http.ResponseWriter
-	rc   *http.ResponseController
-	req  *http.Request
-	opts *Options
+	w   http.ResponseWriter
+	rc  *http.ResponseController
+	req *http.Request
+	cfg *config
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -33,12 +33,12 @@ type core struct {
 	memberState // see Stream.Join
 }
 
-func newCore(w http.ResponseWriter, r *http.Request, opts *Options) *core {
+func newCore(w http.ResponseWriter, r *http.Request, cfg *config) *core {
 	ctx, cancel := context.WithCancelCause(r.Context())
 	c := &core{
-		w: w, rc: http.NewResponseController(w), req: r, opts: opts,
+		w: w, rc: http.NewResponseController(w), req: r, cfg: cfg,
 		ctx: ctx, cancel: cancel,
-		queue: make(chan []byte, opts.SendQueue),
+		queue: make(chan []byte, cfg.sendQueue),
 		quit:  make(chan struct{}),
 		done:  make(chan struct{}),
 	}
@@ -94,8 +94,8 @@ func (c *core) run() {
 	defer close(c.done)
 	var tick <-chan time.Time
 	var t *time.Ticker
-	if c.opts.KeepAlive > 0 {
-		t = time.NewTicker(c.opts.KeepAlive)
+	if c.cfg.keepAlive > 0 {
+		t = time.NewTicker(c.cfg.keepAlive)
 		defer t.Stop()
 		tick = t.C
 	}
@@ -117,7 +117,7 @@ func (c *core) run() {
 			return
 		}
 		if t != nil {
-			t.Reset(c.opts.KeepAlive)
+			t.Reset(c.cfg.keepAlive)
 		}
 	}
 }
@@ -125,7 +125,7 @@ func (c *core) run() {
 // writeBatch writes f and whatever else is queued already, then flushes
 // once: a fast producer costs one flush per batch, not per event.
 func (c *core) writeBatch(f []byte) error {
-	c.rc.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout)) // unsupported by some writers (httptest): then none
+	c.rc.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout)) // unsupported by some writers (httptest): then none
 	if err := context.Cause(c.ctx); err != nil {
 		return err // ended meanwhile: unblock may have run before the deadline was set
 	}
@@ -194,7 +194,7 @@ func (c *core) finish(err error) {
 		return // the client is gone, or was disconnected: nothing to tell it
 	}
 	frame, _ := encodeEvent("", "error", problemBody(c.req, err), 0)
-	c.rc.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
+	c.rc.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout))
 	if _, werr := c.w.Write(frame); werr == nil {
 		c.rc.Flush()
 	}

@@ -26,10 +26,11 @@
 // Events runs the function for the life of one stream. Stream.Send queues
 // an Event (id, event name, data as JSON of T, retry) to the stream's one
 // writer goroutine, which flushes each batch of events and writes a
-// keepalive comment after Options.KeepAlive (15s) without traffic. For
-// several event types, make T an interface (any) and declare the types by
-// name in Options.Events: sends are checked, and the document lists each
-// event. Data never spans lines (encoding/json writes no raw newline);
+// keepalive comment after 15s without traffic (the KeepAlive option).
+// For several event types, make T an interface (any) and declare the
+// types by name with the EventTypes option, as in stream.Events(fn,
+// stream.EventTypes(map[string]any{"created": Item{}, "deleted": Ref{}})):
+// sends are checked, and the document lists each event. Data never spans lines (encoding/json writes no raw newline);
 // ids and names holding CR or LF are refused with ErrInvalidEvent.
 //
 // The response (200, Content-Type: text/event-stream, Cache-Control:
@@ -49,8 +50,8 @@
 //
 // The handler's context is cancelled when the client goes away, and then
 // Send returns ErrClosed. Memory per stream is bounded: the writer buffers
-// at most Options.SendQueue (16) encoded events, Send blocks while they
-// wait, and every write has a deadline of Options.WriteTimeout (10s,
+// at most 16 encoded events (the SendQueue option), Send blocks while
+// they wait, and every write has a deadline of 10s (WriteTimeout,
 // through http.ResponseController.SetWriteDeadline): a client that reads
 // nothing for that long is disconnected, which ends the stream and any
 // Send waiting. The same deadline replaces http.Server.WriteTimeout, which

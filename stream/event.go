@@ -29,7 +29,7 @@ type Event[T any] struct {
 
 // ErrInvalidEvent is wrapped by the error of a send whose event has an id
 // or a name the wire format cannot carry (CR, LF, NUL in an id), or whose
-// data does not match the type declared for its name in Options.Events.
+// data does not match the type declared for its name in EventTypes.
 var ErrInvalidEvent = errors.New("stream: invalid event")
 
 // encodeEvent returns the wire form of one event, data already encoded.

@@ -12,7 +12,7 @@ import (
 )
 
 // ErrClosed is returned by a send on a stream that has ended: the client
-// went away, was disconnected for not reading (Options.WriteTimeout, or a
+// went away, was disconnected for not reading (WriteTimeout, or a
 // hub's slow-consumer policy), or the handler returned.
 var ErrClosed = errors.New("stream: closed")
 
@@ -23,7 +23,7 @@ var ErrClosed = errors.New("stream: closed")
 type EventsFunc[In, T any] func(ctx context.Context, in *In, s *Stream[T]) error
 
 // Events returns an http.Handler serving a stream of server-sent events
-// (text/event-stream), configured by opts (at most one Options).
+// (text/event-stream), configured by opts.
 //
 // Each request's In is bound and validated as bind.Handler does (path,
 // query, header, cookie; a Last-Event-ID header field among them): a
@@ -46,9 +46,9 @@ type EventsFunc[In, T any] func(ctx context.Context, in *In, s *Stream[T]) error
 //
 // A panic in fn is recovered and answered as a 500 error (a problem
 // response or an error event); http.ErrAbortHandler is re-panicked. Events
-// panics if fn is nil, if In is not a valid bind input, or on more than one
-// Options.
-func Events[In, T any](fn EventsFunc[In, T], opts ...Options) http.Handler {
+// panics if fn is nil, if In is not a valid bind input, or on a nil value
+// in EventTypes.
+func Events[In, T any](fn EventsFunc[In, T], opts ...Option) http.Handler {
 	if fn == nil {
 		panic("stream: Events: nil function")
 	}
@@ -56,14 +56,14 @@ func Events[In, T any](fn EventsFunc[In, T], opts ...Options) http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	o := options(opts)
-	return &eventsHandler[In, T]{fn: fn, input: input, opts: o, types: o.eventTypes()}
+	cfg := newConfig(opts)
+	return &eventsHandler[In, T]{fn: fn, input: input, cfg: cfg, types: cfg.eventTypes()}
 }
 
 type eventsHandler[In, T any] struct {
 	fn    EventsFunc[In, T]
 	input *bind.Input
-	opts  Options
+	cfg   config
 	types map[string]reflect.Type
 }
 
@@ -73,7 +73,7 @@ func (h *eventsHandler[In, T]) ServeHTTP(w http.ResponseWriter, r *http.Request)
 		stdapi.WriteError(w, r, err)
 		return
 	}
-	s := &Stream[T]{core: newCore(w, r, &h.opts), types: h.types}
+	s := &Stream[T]{core: newCore(w, r, &h.cfg), types: h.types}
 	go s.core.run()
 	err, aborted := h.call(in, s)
 	s.core.stop()
@@ -105,11 +105,11 @@ type Stream[T any] struct {
 	types map[string]reflect.Type
 }
 
-// Send queues e for the stream's writer. It blocks while Options.SendQueue
+// Send queues e for the stream's writer. It blocks while SendQueue
 // events wait (the client reads slowly), and returns ErrClosed once the
-// stream has ended: a client that reads nothing for Options.WriteTimeout is
+// stream has ended: a client that reads nothing for WriteTimeout is
 // disconnected, which ends any wait. An event with an invalid id or name,
-// or data that does not match Options.Events, gives ErrInvalidEvent; data
+// or data that does not match EventTypes, gives ErrInvalidEvent; data
 // that encoding/json cannot encode gives its error. Neither is sent, and
 // the stream goes on. A nil error means the event was queued, not that the
 // client received it.
@@ -132,14 +132,14 @@ func (s *Stream[T]) Send(e Event[T]) error {
 // Send(Event[T]{Data: v}).
 func (s *Stream[T]) SendData(v T) error { return s.Send(Event[T]{Data: v}) }
 
-// check enforces Options.Events.
+// check enforces EventTypes.
 func (s *Stream[T]) check(name string, data T) error {
 	if s.types == nil {
 		return nil
 	}
 	want, ok := s.types[name]
 	if !ok {
-		return fmt.Errorf("%w: event %q is not declared in Options.Events", ErrInvalidEvent, name)
+		return fmt.Errorf("%w: event %q is not declared in EventTypes", ErrInvalidEvent, name)
 	}
 	if got := reflect.TypeOf(any(data)); got != want {
 		return fmt.Errorf("%w: event %q carries a %v, declared as %v", ErrInvalidEvent, name, got, want)

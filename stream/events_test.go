@@ -194,7 +194,7 @@ func TestEventsKeepAlive(t *testing.T) {
 	srv := serve(t, stream.Events(func(ctx context.Context, in *struct{}, s *stream.Stream[Tick]) error {
 		<-ctx.Done() // no Open: the first keepalive starts the response
 		return nil
-	}, stream.Options{KeepAlive: 5 * time.Millisecond}))
+	}, stream.KeepAlive(5*time.Millisecond)))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	res := open(t, ctx, srv, "", nil)
@@ -228,7 +228,7 @@ func TestEventsSlowClient(t *testing.T) {
 		}
 		result <- nil
 		return nil
-	}, stream.Options{WriteTimeout: 100 * time.Millisecond, SendQueue: 4}))
+	}, stream.WriteTimeout(100*time.Millisecond), stream.SendQueue(4)))
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -261,7 +261,7 @@ func TestEventsInvalidEvents(t *testing.T) {
 			s.Send(stream.Event[any]{Name: "deleted", Data: Deleted{ID: 7}}),
 		}
 		return nil
-	}, stream.Options{Events: map[string]any{"created": Tick{}, "deleted": Deleted{}}}))
+	}, stream.EventTypes(map[string]any{"created": Tick{}, "deleted": Deleted{}})))
 	res := open(t, context.Background(), srv, "", nil)
 	body, _ := io.ReadAll(res.Body)
 	got := wait(t, errs)
@@ -297,7 +297,7 @@ func TestEventsOutliveServerTimeouts(t *testing.T) {
 			}
 		}
 		return nil
-	}, stream.Options{KeepAlive: -1}))
+	}, stream.KeepAlive(-1)))
 	srv.Config.ReadTimeout = 50 * time.Millisecond
 	srv.Config.WriteTimeout = 50 * time.Millisecond
 	srv.Start()

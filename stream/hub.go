@@ -17,7 +17,7 @@ import (
 // hold. Join starts the response (see Open).
 //
 // Hub messages never block the broadcaster: they take a free place in the
-// stream's queue (Options.SendQueue), and when there is none the hub's
+// stream's queue (SendQueue), and when there is none the hub's
 // policy applies as for a WebSocket connection (ws.Hub): a droppable
 // message is missed, any other one disconnects the stream, which ends its
 // context. The stream leaves every room when it ends. Join returns the

@@ -24,7 +24,7 @@ func feed(hub *ws.Hub, joined chan<- struct{}) http.Handler {
 		joined <- struct{}{}
 		<-ctx.Done()
 		return ctx.Err()
-	}, stream.Options{KeepAlive: -1})
+	}, stream.KeepAlive(-1))
 }
 
 // One Broadcast reaches a WebSocket connection and an SSE stream alike.
@@ -119,7 +119,7 @@ func TestHubSlowStream(t *testing.T) {
 		<-ctx.Done()
 		ended <- context.Cause(ctx)
 		return nil
-	}, stream.Options{SendQueue: 2, KeepAlive: -1, WriteTimeout: time.Hour})
+	}, stream.SendQueue(2), stream.KeepAlive(-1), stream.WriteTimeout(time.Hour))
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
 		close(returned)

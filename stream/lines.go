@@ -21,8 +21,8 @@ type LinesFunc[In, T any] func(ctx context.Context, in *In) iter.Seq2[T, error]
 // Lines returns an http.Handler serving the items of a sequence as JSON
 // Lines (application/jsonl): each item is encoded as one line of JSON and
 // flushed as soon as the sequence yields it, so a client reads the first
-// items while the server produces the next. Configured by opts (at most
-// one Options; KeepAlive, SendQueue and Events do not apply).
+// items while the server produces the next. Configured by opts (only
+// WriteTimeout applies).
 //
 // In is bound and validated as bind.Handler does: a failure is a 422
 // problem response and fn is not called. The response (200,
@@ -41,7 +41,7 @@ type LinesFunc[In, T any] func(ctx context.Context, in *In) iter.Seq2[T, error]
 // look for the error line (curl, a bulk loader) still sees a truncated
 // transfer, not a complete export. An item that encoding/json cannot
 // encode is such an error. A panic is recovered the same way, as a 500.
-func Lines[In, T any](fn LinesFunc[In, T], opts ...Options) http.Handler {
+func Lines[In, T any](fn LinesFunc[In, T], opts ...Option) http.Handler {
 	if fn == nil {
 		panic("stream: Lines: nil function")
 	}
@@ -49,13 +49,13 @@ func Lines[In, T any](fn LinesFunc[In, T], opts ...Options) http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	return &linesHandler[In, T]{fn: fn, input: input, opts: options(opts)}
+	return &linesHandler[In, T]{fn: fn, input: input, cfg: newConfig(opts)}
 }
 
 type linesHandler[In, T any] struct {
 	fn    LinesFunc[In, T]
 	input *bind.Input
-	opts  Options
+	cfg   config
 }
 
 // errGone stops the sequence when a write fails: the client is gone.
@@ -67,7 +67,7 @@ func (h *linesHandler[In, T]) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		stdapi.WriteError(w, r, err)
 		return
 	}
-	lw := &lineWriter{w: w, rc: http.NewResponseController(w), timeout: h.opts.WriteTimeout}
+	lw := &lineWriter{w: w, rc: http.NewResponseController(w), timeout: h.cfg.writeTimeout}
 	err := h.serve(r, in, lw)
 	switch {
 	case err == nil, errors.Is(err, errGone):

@@ -14,7 +14,7 @@ import (
 func (h *eventsHandler[In, T]) Input() *bind.Input { return h.input }
 
 // OpenAPIStream returns "text/event-stream" and the data type of each
-// event by name: those of Options.Events ("" for unnamed events), or T
+// event by name: those of EventTypes ("" for unnamed events), or T
 // for events of any name ("*").
 func (h *eventsHandler[In, T]) OpenAPIStream() (string, map[string]reflect.Type) {
 	if h.types != nil {

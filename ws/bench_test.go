@@ -114,7 +114,7 @@ func newMemConns(b testing.TB, hub *Hub, n int) *memConns {
 		joined <- struct{}{}
 		<-ctx.Done()
 		return nil
-	}, Options{PingInterval: -1, SendQueue: 16})
+	}, PingInterval(-1), SendQueue(16))
 	for range n {
 		sc := &sinkConn{closed: make(chan struct{}), written: &mc.written, target: &mc.target, reached: mc.reached}
 		mc.conns = append(mc.conns, sc)

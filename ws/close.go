@@ -13,7 +13,7 @@ const (
 	CloseUnsupportedData = 1003 // a message of a type the endpoint does not accept (ReadText got binary)
 	CloseInvalidPayload  = 1007 // a message that does not parse (ReadJSON got invalid JSON)
 	ClosePolicyViolation = 1008 // a message that parses but is not acceptable (validation failed)
-	CloseMessageTooBig   = 1009 // a message larger than Options.ReadLimit
+	CloseMessageTooBig   = 1009 // a message larger than the ReadLimit option
 	CloseInternalError   = 1011 // the handler failed or panicked
 	CloseTryAgainLater   = 1013 // the client read too slowly and was dropped by a Hub
 )
@@ -28,7 +28,7 @@ const (
 var ErrClosed = errors.New("ws: connection closed")
 
 // ErrQueueFull is returned by the send methods when the connection's send
-// queue (Options.SendQueue) is full: the peer reads more slowly than the
+// queue (the SendQueue option) is full: the peer reads more slowly than the
 // application writes. The message is not sent; the connection stays open.
 var ErrQueueFull = errors.New("ws: send queue full")
 

@@ -28,14 +28,14 @@ import (
 // alone is enough only for clients that never send. The Send methods and Close are safe for concurrent use: they
 // only queue, and never block on the network.
 type Conn struct {
-	ws   *websocket.Conn
-	req  *http.Request
-	opts *Options
+	ws  *websocket.Conn
+	req *http.Request
+	cfg *config
 
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	queue *sendQueue   // outgoing, bounded by Options.SendQueue
+	queue *sendQueue   // outgoing, bounded by the SendQueue option
 	in    chan inbound // incoming, unbuffered: one message is read ahead at most
 
 	closeOnce   sync.Once
@@ -57,21 +57,21 @@ type inbound struct {
 }
 
 // newConn wraps an upgraded connection and starts its reader and writer.
-func newConn(wsc *websocket.Conn, r *http.Request, opts *Options) *Conn {
+func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
 	// Only the connection's end cancels ctx, so endErr is always set first.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &Conn{
 		ws:      wsc,
 		req:     r,
-		opts:    opts,
+		cfg:     cfg,
 		ctx:     ctx,
 		cancel:  cancel,
-		queue:   newSendQueue(opts.SendQueue),
+		queue:   newSendQueue(cfg.sendQueue),
 		in:      make(chan inbound),
 		closing: make(chan struct{}),
 	}
-	if opts.ReadLimit > 0 {
-		wsc.SetReadLimit(wireLimit(opts.ReadLimit, opts.EnableCompression))
+	if cfg.readLimit > 0 {
+		wsc.SetReadLimit(wireLimit(cfg.readLimit, cfg.compression))
 	}
 	wsc.SetPongHandler(func(string) error {
 		c.setReadDeadline()
@@ -93,7 +93,7 @@ func (c *Conn) Context() context.Context { return c.ctx }
 func (c *Conn) Request() *http.Request { return c.req }
 
 // Subprotocol returns the subprotocol negotiated during the upgrade (see
-// Options.Subprotocols), or "".
+// the Subprotocols option), or "".
 func (c *Conn) Subprotocol() string { return c.ws.Subprotocol() }
 
 // Read returns the next data message from the client. When the connection
@@ -132,7 +132,7 @@ func (c *Conn) ReadText() (string, error) {
 	return string(b), nil
 }
 
-// Send queues m for sending and returns at once. When Options.SendQueue
+// Send queues m for sending and returns at once. When the SendQueue option
 // messages are already waiting, a message that is not droppable takes the
 // place of the oldest droppable one waiting (see Message.Droppable), which
 // is then never sent; when there is none, or m is droppable itself, Send
@@ -164,7 +164,7 @@ func (c *Conn) SendBytes(b []byte) error { return c.Send(NewBinary(b)) }
 // Close starts the closing handshake with code and reason (cut to 123
 // bytes) and returns at once. Messages already queued are sent first, then
 // the close frame; messages received afterwards are dropped, and the
-// connection ends when the client answers, or after Options.CloseTimeout.
+// connection ends when the client answers, or after the CloseTimeout option.
 // An invalid close code (one that may not be sent, such as 1005 or 1006) is
 // replaced by 1011. Close returns ErrClosed when the connection is already
 // closing or has ended.
@@ -249,7 +249,7 @@ func (c *Conn) readMessages() error {
 	}
 }
 
-// readMessage reads the next data message, of at most Options.ReadLimit
+// readMessage reads the next data message, of at most the ReadLimit option
 // bytes once inflated (see readLimited). A larger message is not read to its
 // end: the client is sent close 1009, as gorilla does for a message too big
 // on the wire, and the error is websocket.ErrReadLimit in both cases.
@@ -258,10 +258,10 @@ func (c *Conn) readMessage() (MessageType, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	data, err := readLimited(r, c.opts.ReadLimit)
+	data, err := readLimited(r, c.cfg.readLimit)
 	if errors.Is(err, websocket.ErrReadLimit) {
 		frame := websocket.FormatCloseMessage(CloseMessageTooBig, "")
-		c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.opts.WriteTimeout))
+		c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.cfg.writeTimeout))
 	}
 	return MessageType(typ), data, err
 }
@@ -274,8 +274,8 @@ func (c *Conn) setReadDeadline() {
 		return
 	}
 	var d time.Time
-	if c.opts.PingInterval > 0 {
-		d = time.Now().Add(c.opts.PingInterval + c.opts.PongTimeout)
+	if c.cfg.pingInterval > 0 {
+		d = time.Now().Add(c.cfg.pingInterval + c.cfg.pongTimeout)
 	}
 	c.ws.SetReadDeadline(d)
 	if by := c.closeBy.Load(); by != 0 { // the writer sent the close frame meanwhile
@@ -301,7 +301,7 @@ func (c *Conn) linger() {
 	if hc, ok := nc.(interface{ CloseWrite() error }); ok {
 		hc.CloseWrite()
 	}
-	nc.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
+	nc.SetReadDeadline(time.Now().Add(c.cfg.closeTimeout))
 	io.Copy(io.Discard, nc)
 }
 
@@ -309,8 +309,8 @@ func (c *Conn) linger() {
 func (c *Conn) writeLoop() {
 	defer c.wg.Done()
 	var tick <-chan time.Time
-	if c.opts.PingInterval > 0 {
-		t := time.NewTicker(c.opts.PingInterval)
+	if c.cfg.pingInterval > 0 {
+		t := time.NewTicker(c.cfg.pingInterval)
 		defer t.Stop()
 		tick = t.C
 	}
@@ -322,7 +322,7 @@ func (c *Conn) writeLoop() {
 				return
 			}
 		case <-tick:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.opts.WriteTimeout)); err != nil {
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.writeTimeout)); err != nil {
 				c.fail(err)
 				return
 			}
@@ -346,7 +346,7 @@ func (c *Conn) writeQueued() error {
 }
 
 func (c *Conn) write(m *Message) error {
-	c.ws.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
+	c.ws.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout))
 	return m.write(c.ws)
 }
 
@@ -357,10 +357,10 @@ func (c *Conn) flushAndClose() {
 		c.fail(err)
 		return
 	}
-	by := time.Now().Add(c.opts.CloseTimeout)
+	by := time.Now().Add(c.cfg.closeTimeout)
 	c.closeBy.Store(by.UnixNano())
 	frame := websocket.FormatCloseMessage(c.closeCode, c.closeReason)
-	if err := c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.opts.WriteTimeout)); err != nil {
+	if err := c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.cfg.writeTimeout)); err != nil {
 		if !errors.Is(err, websocket.ErrCloseSent) { // the peer closed first and was answered
 			c.fail(err)
 		}

@@ -1,15 +1,19 @@
 // Package ws serves WebSocket endpoints on plain net/http, the Go twin of
 // FastAPI's websocket routes and of the ConnectionManager of its
-// documentation, built on github.com/gorilla/websocket. Handler turns a
-// function into an http.Handler that upgrades the request, and Hub keeps
-// rooms of connections to broadcast to:
+// documentation, built on github.com/gorilla/websocket. Endpoint binds and
+// validates the handshake's parameters as bind.Handler does (a bad request
+// is a 422, never upgraded), upgrades, and runs a function for the life of
+// the connection; Hub keeps rooms of connections to broadcast to:
+//
+//	type Join struct {
+//		Room string `path:"room"`
+//		Name string `query:"name" validate:"required,max=32"`
+//	}
 //
 //	var hub ws.Hub
 //
-//	mux := http.NewServeMux()
-//	mux.Handle("GET /chat/{room}", ws.Handler(func(ctx context.Context, c *ws.Conn) error {
-//		room := c.Request().PathValue("room")
-//		if err := hub.Join(room, c); err != nil {
+//	mux.Handle("GET /chat/{room}", ws.Endpoint(func(ctx context.Context, in *Join, c *ws.Conn) error {
+//		if err := hub.Join(in.Room, c); err != nil {
 //			return err
 //		}
 //		for {
@@ -17,10 +21,15 @@
 //			if err != nil {
 //				return err // the client left (ErrClosed), or sent binary
 //			}
-//			msg := ws.NewText(text)
-//			hub.Broadcast(ctx, room, msg)
+//			hub.Broadcast(ctx, in.Room, ws.NewText(in.Name+": "+text))
 //		}
-//	}))
+//	}, ws.ReadLimit(4<<10)))
+//
+// Handler is the same without an input. Both take functional options
+// (ReadLimit, AllowedOrigins, SendQueue...), each safe by default. Behind
+// security.Require, the handshake is authenticated before the upgrade
+// (a 401 is an HTTP answer), and docs.API.Handle documents the endpoint
+// with its parameters and the response 101 Switching Protocols.
 //
 // # Connections
 //
@@ -44,11 +53,10 @@
 //
 // # JSON messages and validation
 //
-// ReadJSON decodes a message into a struct and validates it with
-// Options.Validate; this package does not import the validate package, so
-// plug it in:
+// ReadJSON decodes a message into a struct and validates it with the
+// Validate option; plug in package validate:
 //
-//	ws.Handler(fn, ws.Options{Validate: validate.Struct})
+//	ws.Endpoint(fn, ws.Validate(validate.Struct))
 //
 // Without the hook, a type's own Validate() error method is used. A message
 // that is not JSON gives a *CloseError with code 1007, one that does not fit
@@ -64,7 +72,7 @@
 //
 // # Safe defaults
 //
-// Every option of Options is safe when left zero:
+// Every option has a safe default:
 //
 //   - ReadLimit 64 KiB: a larger message closes the connection with 1009.
 //     A compressed message counts once inflated, so a small frame cannot
@@ -77,7 +85,7 @@
 //   - CloseTimeout 5s: the wait for the client's answer to a close frame.
 //   - SendQueue 32 messages per connection (see Hub for what a full
 //     queue does).
-//   - Subprotocols none, EnableCompression off, Accept and Validate none,
+//   - Subprotocols none, compression off, Accept and Validate none,
 //     Logger slog.Default().
 //   - AllowedOrigins none: only same-origin browser requests (same scheme,
 //     host and port), and clients that send no Origin (which are not
@@ -107,19 +115,22 @@
 //
 // # Before the upgrade
 //
-// Options.Accept runs before the upgrade, when the client can still receive
-// an HTTP answer: return a *stdapi.Error to answer 401, 403 or 422 with a
-// problem body instead of upgrading. Authentication middleware placed in
-// front of the handler works too: the upgrade reaches the connection
-// through wrapping ResponseWriters that implement Unwrap (as
-// http.ResponseController does).
+// Until the upgrade, the client can still receive an HTTP answer.
+// Endpoint answers 422 for parameters that do not bind or validate.
+// Authentication middleware in front of the endpoint answers 401 or 403:
+// the upgrade reaches the connection through wrapping ResponseWriters that
+// implement Unwrap (as http.ResponseController does). A browser's
+// WebSocket cannot send an Authorization header: let the bearer scheme
+// read the token from the query or a subprotocol (security.WebSocketAuth;
+// for the subprotocol, add ws.Subprotocols("bearer")). The Accept option
+// is a last check of the request, after those.
 //
 // # Hub and brokers
 //
 // A Hub broadcasts a message to a room encoding it once
 // (websocket.PreparedMessage), whatever the number of members, and members
 // leave their rooms by themselves when their connection ends. Each member
-// has a bounded queue (Options.SendQueue, 32 messages); a broadcast never
+// has a bounded queue (the SendQueue option, 32 messages); a broadcast never
 // waits for a slow member. When a member's queue is full:
 //
 //   - a droppable message (NewText(s).Droppable(): presence news such as

@@ -43,7 +43,7 @@ type move struct {
 	X, Y int
 }
 
-// Validate is used by ReadJSON when Options.Validate is not set.
+// Validate is used by ReadJSON without the Validate option.
 func (m *move) Validate() error {
 	if m.X < 0 || m.Y < 0 {
 		return errors.New("off the board")

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"slices"
+	"reflect"
 	"sync"
 
 	"github.com/gorilla/websocket"
 	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/bind"
 )
 
 // Func is a WebSocket endpoint: it runs for the life of one connection. ctx
@@ -20,15 +21,15 @@ import (
 type Func func(ctx context.Context, c *Conn) error
 
 // Handler returns an http.Handler that upgrades GET requests to WebSocket
-// connections and runs fn on each, configured by opts (at most one Options;
-// none means the defaults). It panics if fn is nil, if more than one Options
-// is given, or if Options.AllowedOrigins holds a malformed entry.
+// connections and runs fn on each, configured by opts. It panics if fn is
+// nil, or if AllowedOrigins holds a malformed entry. To bind and validate
+// the request's parameters before the upgrade, use Endpoint.
 //
 // Before upgrading, the handler answers with an HTTP error, as
 // application/problem+json through stdapi.WriteError:
 //   - 426 Upgrade Required to a request that is not a WebSocket handshake;
 //   - 403 Forbidden when the Origin is neither the server's own nor allowed;
-//   - the error of Options.Accept, when it fails;
+//   - the error of the Accept option, when it fails;
 //   - 400 (or 405) for a malformed handshake, 500 when the ResponseWriter
 //     cannot be hijacked.
 //
@@ -46,74 +47,101 @@ type Func func(ctx context.Context, c *Conn) error
 //     the error's title as the reason;
 //   - any other error, and a panic (as a *stdapi.PanicError): 1011 (internal
 //     error) with the reason "internal error"; the error is logged with
-//     Options.Logger, the text is never sent. A panic with
+//     the Logger option, the text is never sent. A panic with
 //     http.ErrAbortHandler drops the connection and panics again.
 //
 // Only codes 1011 are logged: a client that goes away (1000, 1001, a
 // dropped TCP connection) or sends a bad message is a normal end.
-func Handler(fn Func, opts ...Options) http.Handler {
+//
+// Registered with docs.API.Handle, the handler is documented with the
+// response 101 Switching Protocols.
+func Handler(fn Func, opts ...Option) http.Handler {
 	if fn == nil {
 		panic("ws: Handler: nil function")
 	}
-	if len(opts) > 1 {
-		panic("ws: Handler: more than one Options")
-	}
-	var o Options
-	if len(opts) == 1 {
-		o = opts[0]
-	}
-	o = o.withDefaults()
-	origins, err := newOriginPolicy(o.AllowedOrigins)
-	if err != nil {
-		panic(err)
-	}
-	if origins.any {
-		o.logger().Warn(`ws: AllowedOrigins holds "*": any web page may open connections to this endpoint with its visitors' cookies`)
-	}
-	h := &handler{fn: fn, opts: o, origins: origins}
-	h.upgrader = websocket.Upgrader{
-		HandshakeTimeout:  o.WriteTimeout,
-		Subprotocols:      slices.Clone(o.Subprotocols),
-		EnableCompression: o.EnableCompression,
-		CheckOrigin:       func(*http.Request) bool { return true }, // checked before, see ServeHTTP
-		Error:             upgradeError,
-	}
-	return h
+	return &handler{core: newCore(opts), fn: fn}
 }
 
 type handler struct {
-	fn       Func
-	opts     Options
+	*core
+	fn Func
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.refuse(w, r) || h.reject(w, r) {
+		return
+	}
+	h.serve(w, r, h.fn)
+}
+
+// core is what Handler and Endpoint share: the options, the checks before
+// the upgrade, the upgrade, and the life of the connection.
+type core struct {
+	cfg      config
 	origins  *originPolicy
 	hinted   sync.Once // see hintOrigin
 	upgrader websocket.Upgrader
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func newCore(opts []Option) *core {
+	cfg := newConfig(opts)
+	origins, err := newOriginPolicy(cfg.origins)
+	if err != nil {
+		panic(err)
+	}
+	if origins.any {
+		cfg.log().Warn(`ws: AllowedOrigins holds "*": any web page may open connections to this endpoint with its visitors' cookies`)
+	}
+	h := &core{cfg: cfg, origins: origins}
+	h.upgrader = websocket.Upgrader{
+		HandshakeTimeout:  cfg.writeTimeout,
+		Subprotocols:      cfg.subprotocols,
+		EnableCompression: cfg.compression,
+		CheckOrigin:       func(*http.Request) bool { return true }, // checked before, see refuse
+		Error:             upgradeError,
+	}
+	return h
+}
+
+// refuse answers a request that is not a WebSocket handshake (426), or
+// comes from an origin not allowed (403), and reports whether it did.
+func (h *core) refuse(w http.ResponseWriter, r *http.Request) bool {
 	if !websocket.IsWebSocketUpgrade(r) {
 		w.Header().Set("Connection", "Upgrade")
 		w.Header().Set("Upgrade", "websocket")
 		w.Header().Set("Sec-WebSocket-Version", "13")
 		stdapi.WriteError(w, r, stdapi.NewError(http.StatusUpgradeRequired, "This endpoint only accepts WebSocket connections"))
-		return
+		return true
 	}
 	if !h.origins.allow(r) {
 		h.hintOrigin(r)
 		stdapi.WriteError(w, r, stdapi.NewError(http.StatusForbidden, "Origin not allowed"))
-		return
+		return true
 	}
-	if h.opts.Accept != nil {
-		if err := h.opts.Accept(r); err != nil {
-			stdapi.WriteError(w, r, err)
-			return
-		}
+	return false
+}
+
+// reject answers the error of the Accept option, and reports whether it
+// did.
+func (h *core) reject(w http.ResponseWriter, r *http.Request) bool {
+	if h.cfg.accept == nil {
+		return false
 	}
+	if err := h.cfg.accept(r); err != nil {
+		stdapi.WriteError(w, r, err)
+		return true
+	}
+	return false
+}
+
+// serve upgrades the connection and runs fn for its life.
+func (h *core) serve(w http.ResponseWriter, r *http.Request, fn Func) {
 	wsc, err := h.upgrader.Upgrade(hijackable(w), r, nil)
 	if err != nil {
 		return // answered by upgradeError, or the connection is gone
 	}
-	c := newConn(wsc, r, &h.opts)
-	err, aborted := h.run(c)
+	c := newConn(wsc, r, &h.cfg)
+	err, aborted := run(fn, c)
 	if aborted {
 		c.fail(http.ErrAbortHandler)
 		c.wg.Wait()
@@ -122,9 +150,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.finish(c, err)
 }
 
+// The methods below are how package docs documents an endpoint (see
+// bind.Operation): its parameters, none for Handler, and the response 101
+// Switching Protocols, without a body.
+
+// Input describes the endpoint's input: nil, Handler binds nothing.
+func (h *handler) Input() *bind.Input { return nil }
+
+// OutputType is nil: a 101 response has no body.
+func (h *core) OutputType() reflect.Type { return nil }
+
+// SuccessStatus is 101 Switching Protocols, the answer to a successful
+// handshake.
+func (h *core) SuccessStatus() int { return http.StatusSwitchingProtocols }
+
 // run calls fn, turning a panic into a *stdapi.PanicError; aborted reports
 // a panic with http.ErrAbortHandler.
-func (h *handler) run(c *Conn) (err error, aborted bool) {
+func run(fn Func, c *Conn) (err error, aborted bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -134,12 +176,12 @@ func (h *handler) run(c *Conn) (err error, aborted bool) {
 			err = stdapi.NewPanicError(v)
 		}
 	}()
-	return h.fn(c.ctx, c), false
+	return fn(c.ctx, c), false
 }
 
 // finish closes the connection the way err asks, waits for the reader and
 // writer to end, and logs a failure.
-func (h *handler) finish(c *Conn, err error) {
+func (h *core) finish(c *Conn, err error) {
 	code, reason, reply, failed := outcome(err)
 	if reply != nil {
 		c.Send(problemMessage(reply)) // best effort: a full queue loses the reply, not the close
@@ -154,7 +196,7 @@ func (h *handler) finish(c *Conn, err error) {
 		if errors.As(err, &p) {
 			attrs = append(attrs, "stack", string(p.Stack))
 		}
-		h.opts.logger().ErrorContext(c.req.Context(), "ws: handler failed", attrs...)
+		h.cfg.log().ErrorContext(c.req.Context(), "ws: handler failed", attrs...)
 	}
 }
 

@@ -114,31 +114,30 @@ func TestReadJSONInvalid(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		opts     Options
+		opts     []Option
 		typ      int
 		in       string
 		wantBody string
 		wantCode int
 		wantWhy  string
 	}{
-		{"not JSON", Options{}, websocket.TextMessage, `nope`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body",1],"msg":"JSON decode error","input":{},"ctx":{"error":"invalid character 'o' in literal null (expecting 'u')"}}]}`, 1007, "invalid JSON"},
-		{"empty", Options{}, websocket.TextMessage, ``, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body",0],"msg":"JSON decode error","input":{},"ctx":{"error":"unexpected end of JSON input"}}]}`, 1007, "invalid JSON"},
-		{"trailing data", Options{}, websocket.TextMessage, `{"item":"a","qty":1} {}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body",21],"msg":"JSON decode error","input":{},"ctx":{"error":"invalid character '{' after top-level value"}}]}`, 1007, "invalid JSON"},
-		{"invalid UTF-8", Options{}, websocket.TextMessage, "{\"item\":\"\xff\",\"qty\":1}", `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body"],"msg":"JSON decode error","input":{},"ctx":{"error":"invalid UTF-8"}}]}`, 1007, "invalid JSON"},
-		{"wrong type", Options{}, websocket.TextMessage, `{"item":"a","qty":"2"}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"int_type","loc":["body","qty"],"msg":"Input should be a valid integer"}]}`, 1008, "1 validation error"},
-		{"not an object", Options{}, websocket.BinaryMessage, `[1]`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"dict_type","loc":["body"],"msg":"Input should be a valid dictionary"}]}`, 1008, "1 validation error"},
-		{"Validate method", Options{}, websocket.TextMessage, `{"item":"a","qty":0}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"value_error","loc":["body"],"msg":"Value error, qty must be at least 1"}]}`, 1008, "1 validation error"},
-		{"Validate hook replaces the method", Options{Validate: hook}, websocket.TextMessage, `{"qty":0}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"missing","loc":["body","item"],"msg":"Field required"}]}`, 1008, "1 validation error"},
+		{"not JSON", nil, websocket.TextMessage, `nope`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body",1],"msg":"JSON decode error","input":{},"ctx":{"error":"invalid character 'o' in literal null (expecting 'u')"}}]}`, 1007, "invalid JSON"},
+		{"empty", nil, websocket.TextMessage, ``, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body",0],"msg":"JSON decode error","input":{},"ctx":{"error":"unexpected end of JSON input"}}]}`, 1007, "invalid JSON"},
+		{"trailing data", nil, websocket.TextMessage, `{"item":"a","qty":1} {}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body",21],"msg":"JSON decode error","input":{},"ctx":{"error":"invalid character '{' after top-level value"}}]}`, 1007, "invalid JSON"},
+		{"invalid UTF-8", nil, websocket.TextMessage, "{\"item\":\"\xff\",\"qty\":1}", `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"json_invalid","loc":["body"],"msg":"JSON decode error","input":{},"ctx":{"error":"invalid UTF-8"}}]}`, 1007, "invalid JSON"},
+		{"wrong type", nil, websocket.TextMessage, `{"item":"a","qty":"2"}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"int_type","loc":["body","qty"],"msg":"Input should be a valid integer"}]}`, 1008, "1 validation error"},
+		{"not an object", nil, websocket.BinaryMessage, `[1]`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"dict_type","loc":["body"],"msg":"Input should be a valid dictionary"}]}`, 1008, "1 validation error"},
+		{"Validate method", nil, websocket.TextMessage, `{"item":"a","qty":0}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"value_error","loc":["body"],"msg":"Value error, qty must be at least 1"}]}`, 1008, "1 validation error"},
+		{"Validate hook replaces the method", []Option{Validate(hook)}, websocket.TextMessage, `{"qty":0}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[{"type":"missing","loc":["body","item"],"msg":"Field required"}]}`, 1008, "1 validation error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			log, logs := newLogger()
-			tt.opts.Logger = log
 			fn, done := ended(func(ctx context.Context, c *Conn) error {
 				var o order
 				return c.ReadJSON(&o)
 			})
-			c := dial(t, serve(t, Handler(fn, tt.opts)), nil)
+			c := dial(t, serve(t, Handler(fn, append(tt.opts, Logger(log))...)), nil)
 			write(t, c, tt.typ, tt.in)
 			if typ, got := readMsg(t, c); typ != websocket.TextMessage || got != tt.wantBody {
 				t.Errorf("error message = %d %s\nwant %s", typ, got, tt.wantBody)
@@ -260,7 +259,7 @@ func TestHandlerEnd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			log, logs := newLogger()
 			badValidator := func(any) error { return errors.New("validate: bad tag") }
-			h, served := servedSignal(Handler(tt.fn, Options{Logger: log, Validate: badValidator}))
+			h, served := servedSignal(Handler(tt.fn, Logger(log), Validate(badValidator)))
 			c := dial(t, serve(t, h), nil)
 			if tt.wantMsg != "" {
 				if _, got := readMsg(t, c); got != tt.wantMsg {
@@ -303,7 +302,7 @@ func TestSendQueueFull(t *testing.T) {
 			}
 		}
 		return errors.New("the queue never filled")
-	}, Options{SendQueue: 4}))
+	}, SendQueue(4)))
 	c := dial(t, url, nil) // does not read until the queue is full
 	n := wait(t, full)
 	// Every message queued before ErrQueueFull arrives, then the close.

@@ -34,7 +34,7 @@ type Member interface {
 //
 // A broadcast is encoded into its wire frame once, whatever the number of
 // members, and never blocks on a member: each member has its own bounded
-// queue (Options.SendQueue for a *Conn), so one slow client neither delays
+// queue (the SendQueue option for a *Conn), so one slow client neither delays
 // the others nor grows the server's memory. When a member's queue is full:
 //
 //   - a droppable message (Message.Droppable: presence news, typing

@@ -93,7 +93,7 @@ func TestHubSlowConsumer(t *testing.T) {
 	t.Cleanup(leakcheck.Check(t))
 	var hub Hub
 	joined := make(chan struct{}, 10)
-	url := serve(t, Handler(joiner(&hub, "feed", joined), Options{SendQueue: 2, ReadLimit: -1}))
+	url := serve(t, Handler(joiner(&hub, "feed", joined), SendQueue(2), ReadLimit(-1)))
 	fast := dialN(t, url, 3, joined)
 	slow := dial(t, url, nil) // never reads until it is dropped
 	wait(t, joined)

@@ -14,7 +14,7 @@ import (
 )
 
 // ReadJSON reads the next message (text or binary) into v, a pointer, then
-// validates v with Options.Validate or, when that is nil, v's own
+// validates v with the Validate option or, when that is nil, v's own
 // Validate() error method if it has one.
 //
 // A message the client got wrong gives a *CloseError that wraps a 422
@@ -32,14 +32,14 @@ import (
 // under "body" if they are not already; a plain error from a Validate
 // method becomes one "value_error" with its text as the message. Anything
 // else is returned as it is, for the handler to fail with (1011, logged):
-// a plain error from Options.Validate (validate.Struct's bad-tag error, for
+// a plain error from the Validate option (validate.Struct's bad-tag error, for
 // instance), a 5xx *stdapi.Error, a v that is not a non-nil pointer.
 func (c *Conn) ReadJSON(v any) error {
 	typ, data, err := c.Read()
 	if err != nil {
 		return err
 	}
-	return decodeJSON(typ, data, v, c.opts.Validate)
+	return decodeJSON(typ, data, v, c.cfg.validate)
 }
 
 // SendJSON queues a text message holding the JSON encoding of v; see Send.
@@ -84,7 +84,7 @@ func decodeJSON(typ MessageType, data []byte, v any, validate func(any) error) e
 	return nil
 }
 
-// checkHook turns the error of Options.Validate into the error of ReadJSON.
+// checkHook turns the error of the Validate option into the error of ReadJSON.
 // Like validate.Struct, a hook reports invalid content with a 4xx
 // *stdapi.Error; any other error is a programming error (a bad tag), kept
 // for the handler to fail with.

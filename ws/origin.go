@@ -8,7 +8,7 @@ import (
 )
 
 // originPolicy decides which browser origins may open a connection. It is
-// compiled once from Options.AllowedOrigins.
+// compiled once from the AllowedOrigins option.
 type originPolicy struct {
 	any    bool
 	exact  map[string]bool // "https://app.example.com"
@@ -127,14 +127,14 @@ func canonicalOrigin(scheme, host string) (string, string) {
 // check is for (a page of the same site over plain http) or, more likely
 // when it happens to every connection, a proxy in front that terminates TLS
 // or changes the port: the hint names the fix.
-func (h *handler) hintOrigin(r *http.Request) {
+func (h *core) hintOrigin(r *http.Request) {
 	u, err := url.Parse(r.Header.Get("Origin"))
 	if err != nil || u.Host == "" || !strings.EqualFold(u.Hostname(), (&url.URL{Host: r.Host}).Hostname()) {
 		return
 	}
 	h.hinted.Do(func() {
-		h.opts.logger().WarnContext(r.Context(),
-			"ws: refused an Origin on this host with another scheme or port; behind a proxy that terminates TLS, list the public origin in Options.AllowedOrigins",
+		h.cfg.log().WarnContext(r.Context(),
+			"ws: refused an Origin on this host with another scheme or port; behind a proxy that terminates TLS, list the public origin with ws.AllowedOrigins",
 			"origin", u.Scheme+"://"+u.Host, "self", selfOrigin(r))
 	})
 }

@@ -122,7 +122,7 @@ func TestOriginTLS(t *testing.T) {
 func TestOriginHint(t *testing.T) {
 	t.Cleanup(leakcheck.Check(t))
 	log, logs := newLogger()
-	url := serve(t, Handler(echo, Options{Logger: log}))
+	url := serve(t, Handler(echo, Logger(log)))
 	self := strings.TrimPrefix(url, "ws://")
 	for _, origin := range []string{"https://evil.example", "https://" + self, "https://" + self} {
 		if status, _, body := dialStatus(t, url, http.Header{"Origin": {origin}}); status != http.StatusForbidden {

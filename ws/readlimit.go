@@ -6,7 +6,7 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// Options.ReadLimit counts the bytes of a message as the handler receives
+// The ReadLimit option counts the bytes of a message as the handler receives
 // them: inflated, when the client compresses it (per-message deflate).
 // gorilla/websocket counts the bytes on the wire, and a frame of a few
 // kilobytes can inflate to megabytes, so the connection enforces the limit

@@ -67,7 +67,7 @@ func TestReadLimitCompressed(t *testing.T) {
 					}
 				}
 			})
-			h, served := servedSignal(Handler(fn, Options{ReadLimit: tt.limit, EnableCompression: true, Logger: log}))
+			h, served := servedSignal(Handler(fn, ReadLimit(tt.limit), EnableCompression(), Logger(log)))
 			var wire atomic.Int64
 			d := websocket.Dialer{
 				EnableCompression: true,

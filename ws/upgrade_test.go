@@ -62,7 +62,7 @@ func TestOrigin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			log, _ := newLogger()
-			url := serve(t, Handler(func(ctx context.Context, c *Conn) error { return nil }, Options{AllowedOrigins: tt.allowed, Logger: log}))
+			url := serve(t, Handler(func(ctx context.Context, c *Conn) error { return nil }, AllowedOrigins(tt.allowed...), Logger(log)))
 			header := http.Header{}
 			self := strings.TrimPrefix(url, "ws://")
 			switch {
@@ -102,14 +102,14 @@ func TestAllowedOriginsMalformed(t *testing.T) {
 					t.Errorf("Handler accepted AllowedOrigins %q", bad)
 				}
 			}()
-			Handler(echo, Options{AllowedOrigins: []string{bad}})
+			Handler(echo, AllowedOrigins(bad))
 		})
 	}
 }
 
 func TestStarOriginWarns(t *testing.T) {
 	log, logs := newLogger()
-	Handler(echo, Options{AllowedOrigins: []string{"*"}, Logger: log})
+	Handler(echo, AllowedOrigins("*"), Logger(log))
 	if !strings.Contains(logs.String(), "level=WARN") {
 		t.Errorf("AllowedOrigins * was not logged as a warning: %q", logs)
 	}
@@ -134,14 +134,12 @@ func TestAccept(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var called atomic.Bool
-			h := Handler(func(ctx context.Context, c *Conn) error { called.Store(true); return nil }, Options{
-				Accept: func(r *http.Request) error {
-					if r.URL.Query().Get("token") == "good" {
-						return nil
-					}
-					return tt.err
-				},
-			})
+			h := Handler(func(ctx context.Context, c *Conn) error { called.Store(true); return nil }, Accept(func(r *http.Request) error {
+				if r.URL.Query().Get("token") == "good" {
+					return nil
+				}
+				return tt.err
+			}))
 			url := serve(t, h)
 			status, header, body := dialStatus(t, url+"?token=bad", nil)
 			if status != tt.wantStatus || body != tt.wantBody || header.Get("WWW-Authenticate") != tt.wantHeader {
@@ -204,7 +202,7 @@ func TestSubprotocols(t *testing.T) {
 	t.Cleanup(leakcheck.Check(t))
 	url := serve(t, Handler(func(ctx context.Context, c *Conn) error {
 		return c.SendText("[" + c.Subprotocol() + "]")
-	}, Options{Subprotocols: []string{"chat.v2", "chat.v1"}}))
+	}, Subprotocols("chat.v2", "chat.v1")))
 	tests := []struct {
 		offer []string
 		want  string
@@ -266,7 +264,7 @@ func TestBehindMiddleware(t *testing.T) {
 
 	log, _ := newLogger()
 	opaque := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		Handler(fn, Options{Logger: log}).ServeHTTP(opaqueWriter{w}, r)
+		Handler(fn, Logger(log)).ServeHTTP(opaqueWriter{w}, r)
 	})
 	status, _, body := dialStatus(t, serve(t, opaque), nil)
 	if want := `{"type":"about:blank","title":"Internal Server Error","status":500}`; status != 500 || body != want {
@@ -282,7 +280,7 @@ func TestContextEndsWithConnection(t *testing.T) {
 		return ctx.Err()
 	})
 	log, logs := newLogger()
-	h, served := servedSignal(Handler(fn, Options{Logger: log}))
+	h, served := servedSignal(Handler(fn, Logger(log)))
 	c := dial(t, serve(t, h), nil)
 	readMsg(t, c)
 	c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "tab closed"))
@@ -303,7 +301,7 @@ func TestClientDropsTCP(t *testing.T) {
 	t.Cleanup(leakcheck.Check(t))
 	fn, done := ended(echo)
 	log, logs := newLogger()
-	h, served := servedSignal(Handler(fn, Options{Logger: log}))
+	h, served := servedSignal(Handler(fn, Logger(log)))
 	c := dial(t, serve(t, h), nil)
 	write(t, c, websocket.TextMessage, "x")
 	readMsg(t, c)
@@ -334,7 +332,7 @@ func TestReadLimit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			log, logs := newLogger()
 			fn, done := ended(echo)
-			h, served := servedSignal(Handler(fn, Options{ReadLimit: tt.limit, Logger: log}))
+			h, served := servedSignal(Handler(fn, ReadLimit(tt.limit), Logger(log)))
 			c := dial(t, serve(t, h), nil)
 			msg := strings.Repeat("a", tt.size)
 			write(t, c, websocket.TextMessage, msg)
@@ -364,7 +362,7 @@ func TestReadLimit(t *testing.T) {
 func TestKeepalive(t *testing.T) {
 	t.Cleanup(leakcheck.Check(t))
 	fn, done := ended(echo)
-	url := serve(t, Handler(fn, Options{PingInterval: 20 * time.Millisecond, PongTimeout: 30 * time.Millisecond}))
+	url := serve(t, Handler(fn, PingInterval(20*time.Millisecond), PongTimeout(30*time.Millisecond)))
 
 	// A silent peer: it reads (so it sees the pings) but never answers them.
 	silent := dial(t, url, nil)
@@ -387,7 +385,7 @@ func TestKeepalive(t *testing.T) {
 	// A live peer answers the pings and stays connected, however long it
 	// does not send anything. PongTimeout is generous so that a loaded
 	// machine cannot fail the test.
-	url = serve(t, Handler(fn, Options{PingInterval: 10 * time.Millisecond, PongTimeout: 5 * time.Second}))
+	url = serve(t, Handler(fn, PingInterval(10*time.Millisecond), PongTimeout(5*time.Second)))
 	live := dial(t, url, nil)
 	answer := live.PingHandler()
 	live.SetPingHandler(func(s string) error { pings <- struct{}{}; return answer(s) })
@@ -412,6 +410,14 @@ func TestKeepalive(t *testing.T) {
 	wait(t, done)
 }
 
+// compression returns EnableCompression when on, and no option otherwise.
+func compression(on bool) Option {
+	if on {
+		return EnableCompression()
+	}
+	return nil
+}
+
 func TestCompression(t *testing.T) {
 	t.Cleanup(leakcheck.Check(t))
 	tests := []struct {
@@ -424,7 +430,7 @@ func TestCompression(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			url := serve(t, Handler(echo, Options{EnableCompression: tt.enable}))
+			url := serve(t, Handler(echo, compression(tt.enable)))
 			d := websocket.Dialer{EnableCompression: true}
 			c, resp, err := d.Dial(url, nil)
 			if err != nil {
@@ -448,7 +454,7 @@ func TestAbortHandlerPanic(t *testing.T) {
 	log, logs := newLogger()
 	h := Handler(func(ctx context.Context, c *Conn) error {
 		panic(http.ErrAbortHandler)
-	}, Options{Logger: log})
+	}, Logger(log))
 	recovered := make(chan any, 1)
 	c := dial(t, serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() { recovered <- recover() }()

@@ -127,7 +127,7 @@ func (n *node) handler() http.Handler {
 				return err
 			}
 		}
-	}, ws.Options{PingInterval: -1, SendQueue: 256}))
+	}, ws.PingInterval(-1), ws.SendQueue(256)))
 	mux.HandleFunc("POST /broadcast/{room}", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if err := n.hub.Broadcast(r.Context(), r.PathValue("room"), ws.NewText(string(body))); err != nil {

@@ -28,7 +28,7 @@ func TestBroadcastToStreamsAcrossNodes(t *testing.T) {
 		}
 		<-ctx.Done()
 		return nil
-	}, stream.Options{KeepAlive: -1}))
+	}, stream.KeepAlive(-1)))
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()

@@ -29,28 +29,25 @@ type ChatOut struct {
 	Text string `json:"text"`
 }
 
-// ChatQuery documents the query of the chat's WebSocket handshake, which
-// chatName reads and checks before the upgrade.
+// ChatQuery is the query of the chat's WebSocket handshake, bound and
+// validated before the upgrade: a bad name is a 422, and no connection.
 type ChatQuery struct {
-	Name string `query:"name" validate:"required" doc:"Your name in the chat: at most 32 bytes, no control characters."`
+	Name string `query:"name" validate:"required,max=32" doc:"Your name in the chat: at most 32 characters, not blank, no control characters."`
 }
 
-// chatName returns the chatter's name from ?name=, or a 422 when it is
-// missing, longer than 32 bytes or holds control characters.
-func chatName(r *http.Request) (string, error) {
-	name := strings.TrimSpace(r.URL.Query().Get("name"))
-	fail := func(typ, msg string) (string, error) {
-		return "", stdapi.ValidationError(stdapi.FieldError{Type: typ, Loc: []any{"query", "name"}, Msg: msg, Input: name})
+// Validate refuses a blank name and control characters, with the errors
+// at the name's location.
+func (q ChatQuery) Validate() error {
+	fail := func(typ, msg string) error {
+		return stdapi.ValidationError(stdapi.FieldError{Type: typ, Loc: []any{"query", "name"}, Msg: msg, Input: q.Name})
 	}
 	switch {
-	case name == "":
-		return "", stdapi.ValidationError(stdapi.FieldError{Type: "missing", Loc: []any{"query", "name"}, Msg: "Field required"})
-	case len(name) > 32:
-		return fail("string_too_long", "String should have at most 32 characters")
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+	case strings.TrimSpace(q.Name) == "":
+		return fail("string_too_short", "String should have at least 1 character")
+	case strings.IndexFunc(q.Name, unicode.IsControl) >= 0:
 		return fail("value_error", "Value error, control characters are not allowed")
 	}
-	return name, nil
+	return nil
 }
 
 func (a *App) chatRoutes(api *docs.API, mux *http.ServeMux, t *templates.Templates) {
@@ -58,12 +55,8 @@ func (a *App) chatRoutes(api *docs.API, mux *http.ServeMux, t *templates.Templat
 		docs.Summary("The chat page (HTML)"), docs.Tags("chat"),
 		docs.ResponseMedia(http.StatusOK, "text/html", "The page"))
 
-	chat := ws.Handler(a.chat, ws.Options{
-		Validate: validate.Struct,
-		Accept:   func(r *http.Request) error { _, err := chatName(r); return err },
-	})
+	chat := ws.Endpoint(a.chat, ws.Validate(validate.Struct))
 	api.Handle(mux, "GET /ws", chat, docs.Summary("The chat's WebSocket"), docs.Tags("chat"),
-		docs.Request(ChatQuery{}),
 		docs.Response(http.StatusSwitchingProtocols, nil, "The WebSocket handshake succeeded"),
 		docs.Description("Connect with `?name=NAME`; send `{\"text\":\"...\"}`, receive `{\"from\":\"NAME\",\"text\":\"...\"}`. "+
 			"A message that is not valid is answered with a problem JSON, and the connection stays open."),
@@ -73,8 +66,8 @@ func (a *App) chatRoutes(api *docs.API, mux *http.ServeMux, t *templates.Templat
 
 // chat runs one chatter's connection: join the room, relay each message
 // to everyone, tell the room who comes and goes.
-func (a *App) chat(ctx context.Context, c *ws.Conn) error {
-	name, _ := chatName(c.Request()) // checked by Accept
+func (a *App) chat(ctx context.Context, in *ChatQuery, c *ws.Conn) error {
+	name := strings.TrimSpace(in.Name)
 	if err := a.hub.Join(chatRoom, c); err != nil {
 		if errors.Is(err, ws.ErrHubClosed) {
 			return &ws.CloseError{Code: ws.CloseGoingAway, Reason: "server shutting down"}

@@ -10,33 +10,35 @@ import (
 	"unicode/utf8"
 
 	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/bind"
 )
 
-// FuzzChatName checks the name rule of the chat's handshake: a name is
-// accepted trimmed, non-empty, at most 32 bytes and free of control
-// characters, and anything else is a 422 on query.name.
+// FuzzChatName checks the name rule of the chat's handshake, as the
+// endpoint binds it: a name is accepted when it is not blank, at most 32
+// characters and free of control characters, and anything else is a 422
+// on query.name.
 func FuzzChatName(f *testing.F) {
 	for _, s := range []string{"ann", "", " ", "a\x07b", strings.Repeat("n", 33), "名前", "\xff", " bob "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		r := httptest.NewRequest("GET", "/ws?name="+url.QueryEscape(raw), nil)
-		name, err := chatName(r)
+		var q ChatQuery
+		err := bind.Request(r, &q)
+		valid := strings.TrimSpace(raw) != "" && utf8.RuneCountInString(raw) <= 32 &&
+			strings.IndexFunc(raw, unicode.IsControl) < 0
 		if err != nil {
 			var e *stdapi.Error
-			if !errors.As(err, &e) || e.Status != 422 || len(e.Errors) != 1 || e.Errors[0].Loc[1] != "name" {
-				t.Fatalf("chatName(%q): %v", raw, err)
+			if !errors.As(err, &e) || e.Status != 422 || len(e.Errors) != 1 || e.Errors[0].Loc[0] != "query" || e.Errors[0].Loc[1] != "name" {
+				t.Fatalf("%q: %v", raw, err)
+			}
+			if valid {
+				t.Fatalf("%q refused: %v", raw, err)
 			}
 			return
 		}
-		if name == "" || len(name) > 32 || name != strings.TrimSpace(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
-			t.Fatalf("chatName(%q) accepted %q", raw, name)
-		}
-		if !utf8.ValidString(raw) {
-			return
-		}
-		if name != strings.TrimSpace(raw) {
-			t.Fatalf("chatName(%q) = %q", raw, name)
+		if !valid || q.Name != raw {
+			t.Fatalf("%q accepted as %q", raw, q.Name)
 		}
 	})
 }

@@ -105,9 +105,9 @@ func (a *App) feedRoutes(api *docs.API, mux *http.ServeMux, auth *auth, t *templ
 	api.Handle(mux, "GET /feed", t.Page("feed.html", nil),
 		docs.Summary("The live feed page (HTML)"), docs.Tags("feed"))
 
-	api.Handle(mux, "GET /items/changes", stream.Events(a.feed, stream.Options{
-		Events: map[string]any{"created": Item{}, "updated": Item{}, "deleted": ItemRef{}},
-	}), docs.Summary("Item changes, live (server-sent events)"), docs.Tags("feed"),
+	api.Handle(mux, "GET /items/changes", stream.Events(a.feed, stream.EventTypes(map[string]any{
+		"created": Item{}, "updated": Item{}, "deleted": ItemRef{},
+	})), docs.Summary("Item changes, live (server-sent events)"), docs.Tags("feed"),
 		docs.Description("Public, since a browser's EventSource cannot send an Authorization header. "+
 			"Each event's id is the change's sequence number: a client that reconnects with "+
 			"Last-Event-ID gets the changes it missed (the last 256)."))

@@ -77,7 +77,7 @@ func main() {
 			}
 		}
 		return nil // the stream ends: the browser reconnects with Last-Event-ID
-	}, stream.Options{Events: map[string]any{"tick": Tick{}}}))
+	}, stream.EventTypes(map[string]any{"tick": Tick{}})))
 	mux.Handle("GET /seen", bind.Handler(func(ctx context.Context, _ *struct{}) ([]int, error) {
 		mu.Lock()
 		defer mu.Unlock()

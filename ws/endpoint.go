@@ -1,0 +1,78 @@
+package ws
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+
+	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/bind"
+)
+
+// EndpointFunc is a WebSocket endpoint with a typed input: it runs for the
+// life of one connection with the handshake's parameters, bound and
+// validated before the upgrade. ctx is c.Context(). Returning ends the
+// connection as Handler describes.
+type EndpointFunc[In any] func(ctx context.Context, in *In, c *Conn) error
+
+// Endpoint returns an http.Handler that binds and validates an In from
+// each handshake request, as bind.Handler does, before upgrading it, then
+// runs fn with it for the life of the connection, configured by opts.
+//
+// In reads the handshake's path, query, header and cookie parameters
+// (tags path, query, header, cookie, with validate rules and defaults): a
+// handshake has no body, so Endpoint panics, when it is called, if In has a
+// Body, form or file field, and on any In that bind.Handler would refuse.
+// It also panics if fn is nil, or if AllowedOrigins holds a malformed
+// entry.
+//
+// A request that is not a WebSocket handshake gets 426, one from an origin
+// not allowed 403 (see Handler); then a request whose parameters do not
+// bind or validate gets the 422 problem response a bind.Handler would
+// give, listing every error, and is not upgraded; then the Accept option,
+// if any, runs. Security middleware in front (security.Require) answers
+// 401 or 403 before all of these. After the upgrade, everything is as for
+// Handler.
+//
+// Registered with docs.API.Handle, the endpoint is documented with its
+// parameters, as a bind handler's are, its 422, and the response 101
+// Switching Protocols, without a body.
+func Endpoint[In any](fn EndpointFunc[In], opts ...Option) http.Handler {
+	if fn == nil {
+		panic("ws: Endpoint: nil function")
+	}
+	input, err := bind.Describe(reflect.TypeFor[In]())
+	if err != nil {
+		panic(err)
+	}
+	if input.BodyKind != bind.BodyNone {
+		panic(fmt.Sprintf("ws: Endpoint: %s has a body (a Body, form or file field): a WebSocket handshake has none; read messages with Conn.ReadJSON", input.Type))
+	}
+	return &endpoint[In]{core: newCore(opts), fn: fn, input: input}
+}
+
+type endpoint[In any] struct {
+	*core
+	fn    EndpointFunc[In]
+	input *bind.Input
+}
+
+func (e *endpoint[In]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.refuse(w, r) {
+		return
+	}
+	in := new(In)
+	if err := bind.Request(r, in); err != nil {
+		stdapi.WriteError(w, r, err)
+		return
+	}
+	if e.reject(w, r) {
+		return
+	}
+	e.serve(w, r, func(ctx context.Context, c *Conn) error { return e.fn(ctx, in, c) })
+}
+
+// Input describes the endpoint's input type: its parameters, for package
+// docs (see bind.Operation).
+func (e *endpoint[In]) Input() *bind.Input { return e.input }
