@@ -106,7 +106,7 @@ func (s *scope) finish(w http.ResponseWriter) {
 		return
 	}
 	if w != nil {
-		_ = http.NewResponseController(w).Flush()
+		flush(w)
 	}
 	running.add(1)
 	go func() {
@@ -116,6 +116,21 @@ func (s *scope) finish(w http.ResponseWriter) {
 			s.hooked()
 		}
 	}()
+}
+
+// flush sends what the handler left buffered, before the deferred functions
+// run. A connection the handler hijacked (a WebSocket) has nothing to flush,
+// and net/http logs, then panics, when one whose status was never written is
+// flushed. An empty Write tells: net/http answers it with ErrHijacked and no
+// log, and otherwise writes the 200 status Flush would write anyway. A
+// wrapper that hides ErrHijacked still reaches Flush, whose panic is
+// dropped so that the deferred functions run.
+func flush(w http.ResponseWriter) {
+	if _, err := w.Write(nil); errors.Is(err, http.ErrHijacked) {
+		return
+	}
+	defer func() { _ = recover() }()
+	_ = http.NewResponseController(w).Flush()
 }
 
 // running counts the goroutines running deferred functions, for
