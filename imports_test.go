@@ -28,8 +28,9 @@ var importRules = map[string][]string{
 	"security":  {"."},
 	"ws":        {".", "bind"},
 	"stream":    {".", "bind", "ws"},
-	// testclient drives any handler from outside; it needs only the root
-	// (the error model) and the scope hook in internal/scopehook.
+	// testclient drives any handler from outside, through internal/scopehook;
+	// the root (the error model) is allowed, the packages a handler is built
+	// with are not needed.
 	"testclient": {"."},
 }
 
