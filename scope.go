@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/stdapi/stdapi/internal/scopehook"
 )
 
 // A request scope is the seam shared by the packages that keep per-request
@@ -31,6 +33,7 @@ type scope struct {
 	err    error
 	done   bool // the deferred functions have been taken to run
 	defers []func(error)
+	hooked func()        // from internal/scopehook: called once the deferred functions have run
 	nvals  atomic.Int32  // entries of vals in use; read without mu
 	vals   [4]scopeEntry // the first values, inline: no allocation
 	more   map[any]any   // values beyond len(vals), under mu
@@ -69,7 +72,7 @@ func ServeScoped(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		h.ServeHTTP(w, r)
 		return
 	}
-	s := &scope{Context: r.Context()}
+	s := &scope{Context: r.Context(), hooked: scopehook.Open(r.Context())}
 	s.req = *r.WithContext(s)
 	panicked := true
 	defer func() {
@@ -97,16 +100,37 @@ func (s *scope) finish(w http.ResponseWriter) {
 	s.defers, s.done = nil, true
 	s.mu.Unlock()
 	if len(fns) == 0 {
+		if s.hooked != nil {
+			s.hooked()
+		}
 		return
 	}
 	if w != nil {
-		_ = http.NewResponseController(w).Flush()
+		flush(w)
 	}
 	running.add(1)
 	go func() {
 		defer running.add(-1)
 		runDeferred(s.Context, fns, err)
+		if s.hooked != nil {
+			s.hooked()
+		}
 	}()
+}
+
+// flush sends what the handler left buffered, before the deferred functions
+// run. A connection the handler hijacked (a WebSocket) has nothing to flush,
+// and net/http logs, then panics, when one whose status was never written is
+// flushed. An empty Write tells: net/http answers it with ErrHijacked and no
+// log, and otherwise writes the 200 status Flush would write anyway. A
+// wrapper that hides ErrHijacked still reaches Flush, whose panic is
+// dropped so that the deferred functions run.
+func flush(w http.ResponseWriter) {
+	if _, err := w.Write(nil); errors.Is(err, http.ErrHijacked) {
+		return
+	}
+	defer func() { _ = recover() }()
+	_ = http.NewResponseController(w).Flush()
 }
 
 // running counts the goroutines running deferred functions, for

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,13 +9,21 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stdapi/stdapi/internal/leakcheck"
+	"github.com/stdapi/stdapi/testclient"
 )
 
-func TestGreetings(t *testing.T) {
-	h, err := New(Config{})
+// client serves the program built from cfg to a test client.
+func client(t *testing.T, cfg Config) *testclient.Client {
+	t.Helper()
+	h, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return testclient.New(t, h)
+}
+
+func TestGreetings(t *testing.T) {
+	c := client(t, Config{})
 	tests := []struct {
 		name, path  string
 		status      int
@@ -38,18 +45,17 @@ func TestGreetings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, httptest.NewRequest("GET", tt.path, nil))
-			if w.Code != tt.status {
-				t.Fatalf("status %d, want %d; body %s", w.Code, tt.status, w.Body)
+			res := c.Get(tt.path)
+			if res.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d; body %s", res.StatusCode, tt.status, res.Body)
 			}
-			if got := w.Header().Get("Content-Type"); tt.contentType != "" && got != tt.contentType {
+			if got := res.Header.Get("Content-Type"); tt.contentType != "" && got != tt.contentType {
 				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
 			}
-			if got := strings.TrimSuffix(w.Body.String(), "\n"); tt.body != "" && got != strings.TrimSuffix(tt.body, "\n") {
-				t.Errorf("body\n got %s\nwant %s", got, tt.body)
+			if tt.body != "" && res.Text() != tt.body {
+				t.Errorf("body\n got %s\nwant %s", res.Body, tt.body)
 			}
-			if got := w.Header().Get("Location"); got != tt.location {
+			if got := res.Header.Get("Location"); got != tt.location {
 				t.Errorf("Location %q, want %q", got, tt.location)
 			}
 		})
@@ -57,23 +63,15 @@ func TestGreetings(t *testing.T) {
 }
 
 func TestGreetingsWrongMethod(t *testing.T) {
-	h, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("POST", "/greetings", nil))
+	res := client(t, Config{}).Post("/greetings")
 	want := `{"type":"about:blank","title":"Method Not Allowed","status":405}`
-	if w.Code != 405 || w.Header().Get("Allow") != "GET, HEAD" || w.Body.String() != want {
-		t.Errorf("POST /greetings: %d Allow %q %s, want 405 Allow \"GET, HEAD\" %s", w.Code, w.Header().Get("Allow"), w.Body, want)
+	if res.StatusCode != 405 || res.Header.Get("Allow") != "GET, HEAD" || res.Text() != want {
+		t.Errorf("POST /greetings: %d Allow %q %s, want 405 Allow \"GET, HEAD\" %s", res.StatusCode, res.Header.Get("Allow"), res.Body, want)
 	}
 }
 
 func TestGreetingsAPIKey(t *testing.T) {
-	h, err := New(Config{APIKey: "s3cret-key"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := client(t, Config{APIKey: "s3cret-key"})
 	const unauthorized = `{"type":"about:blank","title":"Unauthorized","status":401,"detail":"Not authenticated"}`
 	const invalid = `{"type":"about:blank","title":"Unauthorized","status":401,"detail":"Invalid authentication credentials"}`
 	tests := []struct {
@@ -89,35 +87,31 @@ func TestGreetingsAPIKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := httptest.NewRequest("GET", tt.path, nil)
+			var opts []testclient.Option
 			if tt.auth != "" {
-				r.Header.Set("Authorization", tt.auth)
+				opts = append(opts, testclient.Header("Authorization", tt.auth))
 			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, r)
-			if w.Code != tt.status || strings.TrimSpace(w.Body.String()) != tt.body {
-				t.Fatalf("got %d %s, want %d %s", w.Code, w.Body, tt.status, tt.body)
+			res := c.Get(tt.path, opts...)
+			if res.StatusCode != tt.status || res.Text() != tt.body {
+				t.Fatalf("got %d %s, want %d %s", res.StatusCode, res.Body, tt.status, tt.body)
 			}
-			if tt.status == 401 && w.Header().Get("WWW-Authenticate") != "APIKey" {
-				t.Errorf("WWW-Authenticate %q, want APIKey", w.Header().Get("WWW-Authenticate"))
+			if tt.status == 401 && res.Header.Get("WWW-Authenticate") != "APIKey" {
+				t.Errorf("WWW-Authenticate %q, want APIKey", res.Header.Get("WWW-Authenticate"))
 			}
 		})
 	}
 
 	// The document and the docs stay open; the key is documented.
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/openapi.json", nil))
-	if w.Code != 200 {
-		t.Fatalf("/openapi.json: %d", w.Code)
+	res := c.Get("/openapi.json")
+	if res.StatusCode != 200 {
+		t.Fatalf("/openapi.json: %d", res.StatusCode)
 	}
 	var doc struct {
 		Components struct {
 			SecuritySchemes map[string]map[string]any `json:"securitySchemes"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	res.Decode(&doc)
 	s := doc.Components.SecuritySchemes["ConnectAPIKey"]
 	if s["type"] != "apiKey" || s["in"] != "header" || s["name"] != "Authorization" {
 		t.Errorf("ConnectAPIKey scheme = %v", s)
@@ -125,13 +119,7 @@ func TestGreetingsAPIKey(t *testing.T) {
 }
 
 func TestGreetingsOpenAPI(t *testing.T) {
-	h, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/openapi.json", nil))
-	doc, err := openapi3.NewLoader().LoadFromData(w.Body.Bytes())
+	doc, err := openapi3.NewLoader().LoadFromData(client(t, Config{}).Get("/openapi.json").Body)
 	if err != nil {
 		t.Fatal(err)
 	}
