@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -215,9 +214,9 @@ func (a *app) userRoutes(g *docs.Group, oauth2 *security.OAuth2Password) {
 			return User{}, stdapi.NewError(http.StatusConflict, "Username already registered")
 		}
 		u := in.Body.User
-		return u, tasks.Add(ctx, func(context.Context) error {
+		return u, tasks.Add(ctx, func(ctx context.Context) error {
 			a.Outbox.Send(u.Email, "Welcome, "+u.Username+"!")
-			return a.hub.Broadcast(context.Background(), "users", mustJSON(u))
+			return a.notify(ctx, "users", u)
 		})
 	}, bind.Status(http.StatusCreated)), docs.Summary("Sign up"), docs.Tags("users"),
 		docs.Response(http.StatusConflict, nil, "Username already registered"))
@@ -251,7 +250,7 @@ func (a *app) itemRoutes(g *docs.Group) {
 	g.Handle("POST /", bind.Handler(func(ctx context.Context, in *createIn) (Item, error) {
 		it := in.DB.AddItem(in.Body, in.User.Username)
 		return it, tasks.Add(ctx, func(ctx context.Context) error {
-			return a.hub.Broadcast(ctx, "items", mustJSON(it))
+			return a.notify(ctx, "items", it)
 		})
 	}, bind.Status(http.StatusCreated)), docs.Summary("Create an item"))
 	g.Handle("GET /{id}", bind.Handler(func(_ context.Context, in *itemIn) (Item, error) {
@@ -287,8 +286,8 @@ func (a *app) otherRoutes(g *docs.Group, oauth2 *security.OAuth2Password) {
 		_, _, err := c.Read() // until the client leaves
 		return err
 	}), docs.Summary("Notifications"), docs.Tags("notifications"), docs.Use(security.Require(oauth2, "me")))
-	pages := templates.Must(templates.New(mustSub(files, "templates"), templates.Options{}))
-	g.Handle("GET /{$}", pages.Page("index.html", nil), docs.Summary("The home page"),
+	pages := templates.Must(templates.New(files, templates.Options{}))
+	g.Handle("GET /{$}", pages.Page("templates/index.html", nil), docs.Summary("The home page"),
 		docs.ResponseMedia(http.StatusOK, "text/html", "The home page"))
 }
 
@@ -304,19 +303,11 @@ func found(ok bool, id int64) error {
 	return nil
 }
 
-func mustJSON(v any) *ws.Message {
+// notify sends v to the WebSocket clients of room.
+func (a *app) notify(ctx context.Context, room string, v any) error {
 	m, err := ws.NewJSON(v)
 	if err != nil {
-		slog.Error("fullstack: encoding a notification", "error", err)
-		return ws.NewText("{}")
+		return err
 	}
-	return m
-}
-
-func mustSub(fsys fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(fsys, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
+	return a.hub.Broadcast(ctx, room, m)
 }

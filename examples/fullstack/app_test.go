@@ -59,7 +59,7 @@ func TestUsers(t *testing.T) {
 		{"invalid sign up", c.Post("/users", testclient.JSON(map[string]any{"username": "al", "email": "nope", "password": "short"})), 422,
 			`{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"3 validation errors","errors":[` +
 				`{"type":"string_too_short","loc":["body","username"],"msg":"String should have at least 3 characters","input":"al","ctx":{"min_length":3}},` +
-				`{"type":"value_error","loc":["body","email"],"msg":"value is not a valid email address: An email address must have an @-sign.","input":"nope","ctx":{"reason":"An email address must have an @-sign."}},` +
+				`{"type":"value_error","loc":["body","email"],"msg":"Input should be a valid email address","input":"nope","ctx":{"rule":"email"}},` +
 				`{"type":"string_too_short","loc":["body","password"],"msg":"String should have at least 8 characters","input":"short","ctx":{"min_length":8}}]}`},
 		{"wrong password", c.Post("/token", testclient.Form(url.Values{"username": {"alice"}, "password": {"nope"}})), 400,
 			`{"error":"invalid_grant","error_description":"Incorrect username or password"}`},
@@ -69,7 +69,8 @@ func TestUsers(t *testing.T) {
 			t.Errorf("%s: %d %s\nwant %d %s", tt.name, tt.res.StatusCode, tt.res.Text(), tt.status, tt.body)
 		}
 	}
-	if res := c.Get("/users/me", testclient.Bearer(signUpToken(t, c, "items"))); res.StatusCode != 401 {
+	if res := c.Get("/users/me", testclient.Bearer(signUpToken(t, c, "items"))); res.StatusCode != 403 ||
+		res.Header.Get("WWW-Authenticate") != `Bearer error="insufficient_scope", scope="me"` {
 		t.Errorf("me without the me scope: %d %s", res.StatusCode, res.Text())
 	}
 }
@@ -87,33 +88,33 @@ func TestItems(t *testing.T) {
 	t.Parallel()
 	c, a := newClient(t)
 	c.Header.Set("Authorization", "Bearer "+signUp(t, c, "items"))
-	c.Header.Set("X-Token", "coneofsilence")
-	res := c.Post("/items/", testclient.JSON(map[string]any{"title": "Plumbus", "price": 9.99}))
+	xt := testclient.Header("X-Token", "coneofsilence")
+	res := c.Post("/items/", xt, testclient.JSON(map[string]any{"title": "Plumbus", "price": 9.99}))
 	if res.StatusCode != 201 || res.Text() != `{"id":1,"title":"Plumbus","price":9.99,"owner":"alice"}` {
 		t.Fatalf("create: %d %s", res.StatusCode, res.Text())
 	}
 	res.Wait()
-	c.Post("/items", testclient.JSON(map[string]any{"title": "Portal gun", "price": 100})).Wait()
+	c.Post("/items", xt, testclient.JSON(map[string]any{"title": "Portal gun", "price": 100})).Wait()
 	tests := []struct {
 		name   string
 		res    *testclient.Response
 		status int
 		body   string
 	}{
-		{"list", c.Get("/items"), 200, `[{"id":1,"title":"Plumbus","price":9.99,"owner":"alice"},{"id":2,"title":"Portal gun","price":100,"owner":"alice"}]`},
-		{"a page", c.Get("/items?skip=1&limit=1"), 200, `[{"id":2,"title":"Portal gun","price":100,"owner":"alice"}]`},
-		{"past the end", c.Get("/items?skip=5"), 200, `[]`},
-		{"bad paging", c.Get("/items?skip=-1&limit=x"), 422, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[` +
+		{"list", c.Get("/items", xt), 200, `[{"id":1,"title":"Plumbus","price":9.99,"owner":"alice"},{"id":2,"title":"Portal gun","price":100,"owner":"alice"}]`},
+		{"a page", c.Get("/items?skip=1&limit=1", xt), 200, `[{"id":2,"title":"Portal gun","price":100,"owner":"alice"}]`},
+		{"past the end", c.Get("/items?skip=5", xt), 200, `[]`},
+		{"bad paging", c.Get("/items?skip=-1&limit=x", xt), 422, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[` +
 			`{"type":"greater_than_equal","loc":["query","skip"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}},` +
 			`{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"}]}`},
-		{"one", c.Get("/items/2"), 200, `{"id":2,"title":"Portal gun","price":100,"owner":"alice"}`},
-		{"replace", c.Put("/items/2", testclient.JSON(map[string]any{"title": "Portal gun", "price": 120})), 200, `{"id":2,"title":"Portal gun","price":120,"owner":"alice"}`},
-		{"delete", c.Delete("/items/1"), 204, ``},
-		{"deleted", c.Get("/items/1"), 404, `{"type":"about:blank","title":"Not Found","status":404,"detail":"Item 1 not found"}`},
+		{"one", c.Get("/items/2", xt), 200, `{"id":2,"title":"Portal gun","price":100,"owner":"alice"}`},
+		{"replace", c.Put("/items/2", xt, testclient.JSON(map[string]any{"title": "Portal gun", "price": 120})), 200, `{"id":2,"title":"Portal gun","price":120,"owner":"alice"}`},
+		{"delete", c.Delete("/items/1", xt), 204, ``},
+		{"deleted", c.Get("/items/1", xt), 404, `{"type":"about:blank","title":"Not Found","status":404,"detail":"Item 1 not found"}`},
 		{"a bad X-Token", c.Get("/items", testclient.Header("X-Token", "nope")), 400, `{"type":"about:blank","title":"Bad Request","status":400,"detail":"X-Token header invalid"}`},
-		{"no X-Token", c.Get("/items", testclient.Header("X-Token", "")), 422, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[` +
+		{"no X-Token", c.Get("/items"), 422, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[` +
 			`{"type":"missing","loc":["header","x-token"],"msg":"Field required"}]}`},
-		{"no catch-all below /items/", c.Get("/items/1/2"), 404, `{"type":"about:blank","title":"Not Found","status":404,"detail":"Not Found"}`},
+		{"no catch-all below /items/", c.Get("/items/1/2", xt), 404, `{"type":"about:blank","title":"Not Found","status":404}`},
 	}
 	for _, tt := range tests {
 		if tt.res.StatusCode != tt.status || tt.res.Text() != tt.body {
