@@ -29,8 +29,8 @@ const RemoteAddr = "192.0.2.1:1234"
 var base, _ = url.Parse(BaseURL)
 
 // Client sends requests to one handler, in process, for one test. Create it
-// with New. A Client is safe for concurrent use; the requests it sends and
-// their deferred work are waited for when the test ends.
+// with New and set its fields before the first request; then it is safe for
+// concurrent use.
 type Client struct {
 	// Header is sent with every request, WebSocket handshakes included. The
 	// values an Option gives a header replace the ones held here.

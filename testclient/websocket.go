@@ -23,6 +23,7 @@ type HandshakeError struct {
 	Body       []byte // the first 1024 bytes, as gorilla/websocket keeps them
 }
 
+// Error reports the path, the status and the body of the refusal.
 func (e *HandshakeError) Error() string {
 	return fmt.Sprintf("testclient: websocket %s: handshake refused: %d %s: %s",
 		e.Path, e.StatusCode, http.StatusText(e.StatusCode), strings.TrimSpace(string(e.Body)))
