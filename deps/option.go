@@ -8,15 +8,14 @@ import (
 	"github.com/stdapi/stdapi/bind"
 )
 
-// An Option configures a Provider or a Singleton when it is created. The
-// zero Option changes nothing.
-type Option struct{ apply func(*decl) }
+// An Option configures a Provider or a Singleton when it is created.
+type Option func(*decl)
 
 // Name sets the name used in errors, cycle reports and logs. The default is
 // built from the type: "deps.Provider[*main.Session]" or
 // "deps.Singleton[*sql.DB]".
 func Name(name string) Option {
-	return Option{func(d *decl) { d.name = name }}
+	return func(d *decl) { d.name = name }
 }
 
 // NoCache makes every use of a Provider in a request call its function
@@ -24,7 +23,7 @@ func Name(name string) Option {
 // FastAPI's Depends(use_cache=False). By default values are cached per
 // request. It has no effect on a Singleton.
 func NoCache() Option {
-	return Option{func(d *decl) { d.noCache = true }}
+	return func(d *decl) { d.noCache = true }
 }
 
 // Parameter declares a request parameter that the provider reads, so that
@@ -60,7 +59,7 @@ func ParameterObject(obj map[string]any) Option {
 		panic("deps: ParameterObject needs string members \"name\" and \"in\"")
 	}
 	obj = cloneJSON(obj).(map[string]any)
-	return Option{func(d *decl) { d.params = addParams(d.params, obj) }}
+	return func(d *decl) { d.params = addParams(d.params, obj) }
 }
 
 // Security declares the security scheme the provider checks: name is the key
@@ -70,9 +69,9 @@ func ParameterObject(obj map[string]any) Option {
 func Security(name string, scheme map[string]any, scopes ...string) Option {
 	scheme, _ = cloneJSON(scheme).(map[string]any)
 	scopes = slices.Clone(scopes)
-	return Option{func(d *decl) {
+	return func(d *decl) {
 		d.secName, d.secScheme, d.secScopes = name, scheme, scopes
-	}}
+	}
 }
 
 // Uses declares the dependencies that the provider's function resolves
@@ -80,7 +79,7 @@ func Security(name string, scheme map[string]any, scopes ...string) Option {
 // parameters, and their security scheme when the provider declares none).
 // It is for documentation only: the function still resolves them.
 func Uses(ds ...Dependency) Option {
-	return Option{func(d *decl) { d.uses = append(d.uses, ds...) }}
+	return func(d *decl) { d.uses = append(d.uses, ds...) }
 }
 
 // decl is what Providers and Singletons share: a name, options and what they
@@ -99,8 +98,8 @@ type decl struct {
 func (d *decl) init(kind, typ string, opts []Option) {
 	d.name = kind + "[" + typ + "]"
 	for _, o := range opts {
-		if o.apply != nil {
-			o.apply(d)
+		if o != nil {
+			o(d)
 		}
 	}
 	uses := d.uses

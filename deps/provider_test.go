@@ -462,7 +462,7 @@ func TestNames(t *testing.T) {
 		{deps.New(func(*http.Request) (*session, error) { return nil, nil }), "deps.Provider[*deps_test.session]"},
 		{deps.New(func(*http.Request) (error, error) { return nil, nil }), "deps.Provider[error]"},
 		{deps.New(func(*http.Request) (int, error) { return 0, nil }, deps.Name("count")), "count"},
-		{deps.New(func(*http.Request) (int, error) { return 0, nil }, deps.Option{}), "deps.Provider[int]"},
+		{deps.New(func(*http.Request) (int, error) { return 0, nil }, nil), "deps.Provider[int]"},
 		{deps.NewSingleton(app, func(context.Context) ([]string, error) { return nil, nil }), "deps.Singleton[[]string]"},
 	}
 	for _, tt := range tests {

@@ -20,19 +20,16 @@ var (
 	ErrStarted = errors.New("tasks: the request's background tasks have already started")
 )
 
-// AddOption changes how Add treats one task. The zero value changes nothing.
-type AddOption struct {
-	evenOnError bool
-	name        string
-}
+// AddOption changes how Add treats one task.
+type AddOption func(*task)
 
 // EvenOnError runs the task even when the request failed: by default, tasks
 // of a request answered with stdapi.WriteError, marked with stdapi.Fail, or
 // whose handler panicked are skipped.
-func EvenOnError() AddOption { return AddOption{evenOnError: true} }
+func EvenOnError() AddOption { return func(t *task) { t.evenOnError = true } }
 
 // Name names the task in log records ("task" attribute).
-func Name(name string) AddOption { return AddOption{name: name} }
+func Name(name string) AddOption { return func(t *task) { t.name = name } }
 
 // Add queues fn to run after the response to the request that ctx belongs to,
 // after the tasks added before it. It can be called from the handler and from
@@ -62,9 +59,8 @@ func Add(ctx context.Context, fn func(ctx context.Context) error, opts ...AddOpt
 	}
 	t := task{ctx: ctx, fn: fn}
 	for _, o := range opts {
-		t.evenOnError = t.evenOnError || o.evenOnError
-		if o.name != "" {
-			t.name = o.name
+		if o != nil {
+			o(&t)
 		}
 	}
 	l.mu.Lock()
