@@ -1,12 +1,3 @@
-// Command fullstack is FastAPI's well-known full example ported to stdapi:
-// users with an OAuth2 password flow (JWTs with scopes), /users/me, items
-// CRUD with pagination under a router with a prefix, tags and a shared
-// header dependency, a per-request database session with cleanup, a file
-// upload with a form field, a welcome mail as a background task, a
-// WebSocket of notifications that authenticates its token, an HTML page, a
-// custom error type with its own handler, and CORS.
-//
-//	go run ./examples/fullstack   # then open http://127.0.0.1:8000/docs
 package main
 
 import (
