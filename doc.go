@@ -41,6 +41,10 @@
 // FastAPI answers {"detail":"Not Found"} and {"detail":"Method Not
 // Allowed"}.
 //
+// OnError[E] is middleware under which WriteError hands the errors of type
+// E to a function of yours, FastAPI's exception handlers: wrap the mux for
+// the whole app, or one group or route.
+//
 // The package imports only the standard library; every other stdapi package
 // builds on it.
 package stdapi

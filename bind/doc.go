@@ -157,6 +157,15 @@
 //		return UserOut{Name: u.Name}, err
 //	}, bind.Status(201))
 //
+// A field tagged dep:"" is a dependency, not input: before calling the
+// function, the handler fills it with the value of the first Dependency
+// offered whose type fits (bind.Deps, then those docs passes when it
+// registers the route: the route's and its groups'). deps.Provider and
+// security.Current are dependencies. A dependency's 422 is reported with
+// the handler's own, first; its other errors (a 401) are the response. The
+// handler opens the request scope (stdapi.ServeScoped) when no middleware
+// has, so dependency cleanups and background tasks need no middleware.
+//
 // To set headers, cookies or the status of one response, return a
 // Response[T]. An error is written with stdapi.WriteError: a *stdapi.Error
 // with its status, headers and body, anything else as a logged 500 that

@@ -23,6 +23,14 @@
 //	mux.HandleFunc("GET /items", listItems)
 //	http.ListenAndServe(":8000", deps.Scope(mux))
 //
+// In a bind handler, a field of the input struct receives the value
+// instead, with no Scope needed (bind handlers open the request scope):
+//
+//	type ListItems struct {
+//		DB *Session `dep:""`
+//	}
+//	api.Handle(mux, "GET /items", bind.Handler(list), docs.Deps(DB)) // or a group's docs.Deps
+//
 // # Providers
 //
 // New and NewWithCleanup make a Provider[T] from a function of the request.
@@ -42,11 +50,18 @@
 // cycle is reported as an error wrapping ErrCycle, naming the chain
 // ("deps: dependency cycle: A -> B -> A"), instead of waiting forever.
 //
+// Bind and BindWithCleanup make a Provider whose function takes typed
+// inputs (header, query, cookie, path fields) bound and validated by package
+// bind's rules: its 422 lists every problem, joins a bind handler's own 422
+// when the provider fills a dep field, and the parameters are documented
+// with their schemas.
+//
 // # Scope and errors
 //
-// Scope opens the request's dependency scope; it must wrap every handler
-// that uses providers, or they return an error wrapping ErrNoScope (which
-// says to add deps.Scope). Errors from Get and From are *stdapi.Error values
+// Providers need the request's scope: bind handlers, Requires and Scope
+// open it (or join the one an outer middleware opened). A plain handler
+// that uses providers goes behind Scope, or Get and From return an error
+// wrapping ErrNoScope (which says to add deps.Scope). Errors from Get and From are *stdapi.Error values
 // ready for stdapi.WriteError: a *stdapi.Error returned by a provider keeps
 // its status, headers and body (401 from an authentication dependency);
 // anything else, a panic included, becomes a 500 with a generic body, its

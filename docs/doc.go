@@ -12,6 +12,14 @@
 //	api.Mount(mux) // GET /openapi.json, /docs, /docs/oauth2-redirect, /redoc
 //	http.ListenAndServe(":8000", mux)
 //
+// Group registers operations under a prefix with shared options, FastAPI's
+// APIRouter: tags, responses, middleware (Use: security, dependencies, error
+// handlers) and dependencies for dep fields (Deps), nested groups adding to
+// their parents':
+//
+//	items := api.Group(mux, "/items", docs.Tags("items"), docs.Use(security.Require(oauth2)))
+//	items.Handle("GET /", bind.Handler(list)) // GET /items
+//
 // # How a handler is documented
 //
 // The pattern gives the method and the path: "GET /items/{id}" becomes the

@@ -48,6 +48,15 @@
 // (the JWT "scope" claim) and Identity (its groups) do. Several
 // Authorization headers in one request are rejected as invalid.
 //
+// # The current user
+//
+// Current[T](scheme, scopes...) is a dependency on the principal as a T: a
+// bind handler's field of type T tagged dep:"" receives it (see bind.Deps,
+// docs.Deps), and a provider can call its Get. It answers like Require (401,
+// 403), reuses a principal that Require put in the context, and never
+// panics: a scheme that declares its principal type (PrincipalTyper) is
+// checked at start-up, any other mismatch is a logged 500.
+//
 // # Required scopes
 //
 // Require, Optional and Authorize put the scopes a route requires in the
