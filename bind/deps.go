@@ -77,27 +77,32 @@ type depSet struct {
 	deps []Dependency // by Input.Deps index
 }
 
-func (h *handler[In, Out]) Dependencies() []Dependency {
-	if s := h.depSet.Load(); s != nil {
+// Dependencies returns the dependency of each dep field, in field order;
+// nil for a field that has none yet.
+func (b *Binder[In]) Dependencies() []Dependency {
+	if s := b.set.Load(); s != nil {
 		return s.deps
 	}
-	return make([]Dependency, len(h.input.Deps))
+	return make([]Dependency, len(b.input.Deps))
 }
 
-func (h *handler[In, Out]) UseDependencies(ds []Dependency) error {
-	chosen, err := chooseDeps(h.input, append(h.deps[:len(h.deps):len(h.deps)], ds...))
+// UseDependencies gives every dep field that Deps did not fill the first of
+// ds whose DependencyType is assignable to the field's type (see
+// Dependent).
+func (b *Binder[In]) UseDependencies(ds []Dependency) error {
+	chosen, err := chooseDeps(b.input, append(b.deps[:len(b.deps):len(b.deps)], ds...))
 	if err != nil {
 		return err
 	}
-	if old := h.depSet.Load(); old != nil {
+	if old := b.set.Load(); old != nil {
 		for i := range old.deps {
 			if old.deps[i] != chosen.deps[i] {
-				return fmt.Errorf("bind: %s.%s: the handler is registered twice with different dependencies for the field", h.input.Type, h.input.Deps[i].Name)
+				return fmt.Errorf("bind: %s.%s: the handler is registered twice with different dependencies for the field", b.input.Type, b.input.Deps[i].Name)
 			}
 		}
 		return nil
 	}
-	h.depSet.Store(chosen)
+	b.set.Store(chosen)
 	return nil
 }
 
@@ -125,10 +130,10 @@ func chooseDeps(in *Input, ds []Dependency) (*depSet, error) {
 
 // resolveDeps fills the dep fields of v. It returns the validation errors of
 // the dependencies' own inputs, or another error that is the response.
-func (h *handler[In, Out]) resolveDeps(r *http.Request, v reflect.Value) ([]stdapi.FieldError, error) {
-	s := h.depSet.Load()
+func (b *Binder[In]) resolveDeps(r *http.Request, v reflect.Value) ([]stdapi.FieldError, error) {
+	s := b.set.Load()
 	if s == nil {
-		return nil, fmt.Errorf("bind: %s: dependency fields without dependencies: register the route with docs or pass bind.Deps", h.input.Type)
+		return nil, fmt.Errorf("bind: %s: dependency fields without dependencies: register the route with docs or pass bind.Deps", b.input.Type)
 	}
 	var fes []stdapi.FieldError
 	for i, d := range s.deps {
@@ -141,14 +146,14 @@ func (h *handler[In, Out]) resolveDeps(r *http.Request, v reflect.Value) ([]stda
 			}
 			return nil, err
 		}
-		f := v.FieldByIndex(h.input.Deps[i].Index)
+		f := v.FieldByIndex(b.input.Deps[i].Index)
 		rv := reflect.ValueOf(val)
 		if !rv.IsValid() {
 			f.SetZero()
 			continue
 		}
 		if !rv.Type().AssignableTo(f.Type()) {
-			return nil, fmt.Errorf("bind: %s.%s: dependency returned %s, not %s", h.input.Type, h.input.Deps[i].Name, rv.Type(), f.Type())
+			return nil, fmt.Errorf("bind: %s.%s: dependency returned %s, not %s", b.input.Type, b.input.Deps[i].Name, rv.Type(), f.Type())
 		}
 		f.Set(rv)
 	}
@@ -157,17 +162,17 @@ func (h *handler[In, Out]) resolveDeps(r *http.Request, v reflect.Value) ([]stda
 
 // bindAll binds in from r, then resolves the dependencies, and merges their
 // 422s.
-func (h *handler[In, Out]) bindAll(st *state, r *http.Request, in *In) error {
+func (b *Binder[In]) bind(st *state, r *http.Request, in *In) error {
 	v := reflect.ValueOf(in).Elem()
-	err := st.bind(h.input, r, v, h.limits)
-	if len(h.input.Deps) == 0 {
+	err := st.bind(b.input, r, v, b.limits)
+	if len(b.input.Deps) == 0 {
 		return err
 	}
 	var own *stdapi.Error
 	if err != nil && (!errors.As(err, &own) || own.Status != http.StatusUnprocessableEntity) {
 		return err // an unreadable body: nothing to merge with
 	}
-	fes, derr := h.resolveDeps(r, v)
+	fes, derr := b.resolveDeps(r, v)
 	if derr != nil {
 		return derr
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
-	"sync/atomic"
 
 	"github.com/stdapi/stdapi"
 )
@@ -32,20 +31,8 @@ import (
 // as http.ServeMux.Handle does for a bad pattern. Describe reports the same
 // error without panicking.
 func Handler[In, Out any](fn func(ctx context.Context, in *In) (Out, error), opts ...Option) http.Handler {
-	input, err := Describe(reflect.TypeFor[In]())
-	if err != nil {
-		panic(err)
-	}
-	h := &handler[In, Out]{fn: fn, input: input, config: config{status: http.StatusOK}}
-	for _, o := range opts {
-		o(&h.config)
-	}
-	h.limits = h.limits.withDefaults()
-	if len(input.Deps) > 0 {
-		if s, err := chooseDeps(input, h.deps); err == nil {
-			h.depSet.Store(s) // complete without the route's groups
-		}
-	}
+	h := &handler[In, Out]{fn: fn}
+	h.status = h.Binder.init(opts)
 	h.inner = http.HandlerFunc(h.serve)
 	h.responds = reflect.TypeFor[Out]().Implements(reflect.TypeFor[responder]())
 	if h.status < 100 || h.status > 599 {
@@ -70,11 +57,10 @@ func Status(code int) Option { return func(c *config) { c.status = code } }
 func WithLimits(l Limits) Option { return func(c *config) { c.limits = l } }
 
 type handler[In, Out any] struct {
-	config
+	Binder[In]
+	status   int
 	fn       func(context.Context, *In) (Out, error)
-	input    *Input
-	responds bool // Out is a Response[T] or a pointer to one
-	depSet   atomic.Pointer[depSet]
+	responds bool         // Out is a Response[T] or a pointer to one
 	inner    http.Handler // serve, boxed once
 }
 
@@ -90,8 +76,6 @@ type Operation interface {
 	// SuccessStatus is the status of successful responses.
 	SuccessStatus() int
 }
-
-func (h *handler[In, Out]) Input() *Input { return h.input }
 
 func (h *handler[In, Out]) OutputType() reflect.Type {
 	t := reflect.TypeFor[Out]()
@@ -130,7 +114,7 @@ func (h *handler[In, Out]) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	in := new(In)
-	if err := h.bindAll(st, r, in); err != nil {
+	if err := h.bind(st, r, in); err != nil {
 		stdapi.WriteError(w, r, err)
 		return
 	}
