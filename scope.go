@@ -260,7 +260,19 @@ func RequestError(ctx context.Context) error {
 }
 
 // ErrNoScope is returned by ScopeValue when a context has no request scope.
-var ErrNoScope = errors.New("stdapi: no request scope in context (wrap the handler with deps.Scope or tasks.Middleware)")
+var ErrNoScope = errors.New("stdapi: no request scope in context (serve the handler with a bind handler, deps.Scope or tasks.Middleware)")
+
+// ScopeRequest returns the request whose scope ctx belongs to, as the
+// handler that opened the scope received it, or nil when ctx has no scope:
+// what a lazily resolved value (a deps.Provider used through From) is made
+// from.
+func ScopeRequest(ctx context.Context) *http.Request {
+	s := scopeOf(ctx)
+	if s == nil {
+		return nil
+	}
+	return &s.req
+}
 
 // ScopeValue returns the value stored under key in the request scope of ctx,
 // storing init() there first if there is none yet. Packages keep their

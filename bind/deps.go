@@ -168,8 +168,8 @@ func (b *Binder[In]) bind(st *state, r *http.Request, in *In) error {
 	if len(b.input.Deps) == 0 {
 		return err
 	}
-	var own *stdapi.Error
-	if err != nil && (!errors.As(err, &own) || own.Status != http.StatusUnprocessableEntity) {
+	own, _ := err.(*stdapi.Error) // what bind returns: no errors.As, whose target escapes
+	if err != nil && (own == nil || own.Status != http.StatusUnprocessableEntity) {
 		return err // an unreadable body: nothing to merge with
 	}
 	fes, derr := b.resolveDeps(r, v)

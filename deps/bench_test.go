@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/stdapi/stdapi/bind"
 	"github.com/stdapi/stdapi/deps"
 )
 
@@ -94,3 +95,34 @@ func benchRequests(b *testing.B, h http.Handler) {
 		h.ServeHTTP(w, r)
 	}
 }
+
+// BenchmarkDepField measures a bind handler whose input has two dep
+// fields filled by providers, one with a cleanup (compare with
+// BenchmarkDepFieldByHand, the same handler calling Get itself).
+func BenchmarkDepField(b *testing.B) {
+	type in struct {
+		S  *session `dep:""`
+		Tx *txn     `dep:""`
+	}
+	h := bind.Handler(func(_ context.Context, in *in) (int64, error) { return in.S.id, nil },
+		bind.Deps(benchSession, benchTxn))
+	benchRequests(b, h)
+}
+
+func BenchmarkDepFieldByHand(b *testing.B) {
+	h := bind.Handler(func(ctx context.Context, _ *struct{}) (int64, error) {
+		s, err := benchSession.From(ctx)
+		if err != nil {
+			return 0, err
+		}
+		_, err = benchTxn.From(ctx)
+		return s.id, err
+	})
+	benchRequests(b, h)
+}
+
+type txn struct{}
+
+var benchTxn = deps.NewWithCleanup(func(r *http.Request) (*txn, func(error), error) {
+	return &txn{}, func(error) {}, nil
+})

@@ -138,10 +138,9 @@ func (d *decl) resolveSlow(ctx context.Context, r *http.Request, st *state, fn r
 	st.mu.Lock()
 	if st.req == nil {
 		if r == nil {
-			st.mu.Unlock()
-			return nil, internalError(ErrNoScope)
+			r = stdapi.ScopeRequest(ctx) // a scope that deps.Scope did not open
 		}
-		st.req = r // a scope without deps.Scope, such as a bind handler's
+		st.req = r
 	}
 	if r == nil {
 		r = st.req
