@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -172,30 +171,6 @@ func BenchmarkHubBroadcastConns(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/conn")
 		})
 	}
-}
-
-// BenchmarkIdleConn reports the memory an idle upgraded connection holds
-// (heap and goroutine stacks, B/conn), over 1,000 in-memory connections;
-// ns/op is the time to upgrade and tear down the 1,000.
-func BenchmarkIdleConn(b *testing.B) {
-	const n = 1000
-	var perConn float64
-	b.ReportAllocs()
-	for b.Loop() {
-		var hub Hub
-		before := memInUse()
-		mc := newMemConns(b, &hub, n)
-		perConn = float64(memInUse()-before) / n
-		mc.stop()
-	}
-	b.ReportMetric(perConn, "B/conn")
-}
-
-func memInUse() uint64 {
-	runtime.GC()
-	var s runtime.MemStats
-	runtime.ReadMemStats(&s)
-	return s.HeapAlloc + s.StackInuse
 }
 
 // BenchmarkEcho measures a round trip over loopback TCP: the client sends a

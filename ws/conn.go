@@ -15,10 +15,11 @@ import (
 )
 
 // Conn is an upgraded WebSocket connection, handed to the function given to
-// Handler. Each connection runs two goroutines of its own: a reader, which
+// Handler. Each connection runs goroutines of its own: a reader, which
 // answers pings and close frames and hands data messages to the Read
-// methods one at a time, and a writer, which sends queued messages, pings
-// and the close frame. Both end with the connection.
+// methods one at a time, and, while there is something to send, a writer,
+// which sends queued messages, pings and the close frame. Both end with
+// the connection; an idle connection has no writer.
 //
 // The Read methods must be called from one goroutine at a time (normally the
 // handler's). The reader reads one message ahead: while a message waits for
@@ -48,7 +49,12 @@ type Conn struct {
 	endOnce sync.Once
 	endErr  error // why the connection ended; read only after ctx is done
 
-	wg sync.WaitGroup
+	wmu     sync.Mutex  // guards writing, and orders starting a writer before the end
+	writing bool        // a writer is running, or the close frame was sent: start none
+	pingDue atomic.Bool // the ping timer fired: the writer sends a ping
+	pinger  *time.Timer // nil without keepalive; guarded by wmu
+
+	wg sync.WaitGroup // the reader and the running writer
 }
 
 type inbound struct {
@@ -56,7 +62,8 @@ type inbound struct {
 	data []byte
 }
 
-// newConn wraps an upgraded connection and starts its reader and writer.
+// newConn wraps an upgraded connection and starts its reader and its
+// keepalive timer.
 func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
 	// Only the connection's end cancels ctx, so endErr is always set first.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
@@ -77,9 +84,13 @@ func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
 		c.setReadDeadline()
 		return nil
 	})
-	c.wg.Add(2)
+	if cfg.pingInterval > 0 {
+		c.wmu.Lock() // pingTick reads c.pinger holding it
+		c.pinger = time.AfterFunc(cfg.pingInterval, c.pingTick)
+		c.wmu.Unlock()
+	}
+	c.wg.Add(1)
 	go c.readLoop()
-	go c.writeLoop()
 	return c
 }
 
@@ -151,7 +162,11 @@ func (c *Conn) enqueue(m *Message, dropOldest bool) (evicted int, err error) {
 	if c.closed.Load() {
 		return 0, ErrClosed
 	}
-	return c.queue.push(m, dropOldest)
+	evicted, err = c.queue.push(m, dropOldest)
+	if err == nil {
+		c.kick()
+	}
+	return evicted, err
 }
 
 // SendText queues a text message; see Send.
@@ -179,6 +194,9 @@ func (c *Conn) Close(code int, reason string) error {
 		close(c.closing)
 		err = nil
 	})
+	if err == nil {
+		c.kick()
+	}
 	if err == nil && c.ctx.Err() != nil {
 		return ErrClosed
 	}
@@ -200,9 +218,14 @@ func validCloseCode(code int) bool {
 // call wins.
 func (c *Conn) end(err error) {
 	c.endOnce.Do(func() {
+		c.wmu.Lock() // a writer starting now is counted before the reader ends
+		defer c.wmu.Unlock()
 		c.endErr = err
 		c.closed.Store(true)
 		c.cancel()
+		if c.pinger != nil {
+			c.pinger.Stop()
+		}
 	})
 }
 
@@ -303,68 +326,4 @@ func (c *Conn) linger() {
 	}
 	nc.SetReadDeadline(time.Now().Add(c.cfg.closeTimeout))
 	io.Copy(io.Discard, nc)
-}
-
-// writeLoop is the only writer of data frames and pings.
-func (c *Conn) writeLoop() {
-	defer c.wg.Done()
-	var tick <-chan time.Time
-	if c.cfg.pingInterval > 0 {
-		t := time.NewTicker(c.cfg.pingInterval)
-		defer t.Stop()
-		tick = t.C
-	}
-	for {
-		select {
-		case <-c.queue.ready:
-			if err := c.writeQueued(); err != nil {
-				c.fail(err)
-				return
-			}
-		case <-tick:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.writeTimeout)); err != nil {
-				c.fail(err)
-				return
-			}
-		case <-c.closing:
-			c.flushAndClose()
-			return
-		case <-c.ctx.Done():
-			return
-		}
-	}
-}
-
-// writeQueued sends the queued messages until the queue is empty.
-func (c *Conn) writeQueued() error {
-	for m := c.queue.pop(); m != nil; m = c.queue.pop() {
-		if err := c.write(m); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (c *Conn) write(m *Message) error {
-	c.ws.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout))
-	return m.write(c.ws)
-}
-
-// flushAndClose sends the queued messages, then the close frame, and sets
-// the deadline for the peer's answer.
-func (c *Conn) flushAndClose() {
-	if err := c.writeQueued(); err != nil {
-		c.fail(err)
-		return
-	}
-	by := time.Now().Add(c.cfg.closeTimeout)
-	c.closeBy.Store(by.UnixNano())
-	frame := websocket.FormatCloseMessage(c.closeCode, c.closeReason)
-	if err := c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.cfg.writeTimeout)); err != nil {
-		if !errors.Is(err, websocket.ErrCloseSent) { // the peer closed first and was answered
-			c.fail(err)
-		}
-		return
-	}
-	c.ws.SetReadDeadline(by)
 }

@@ -41,8 +41,9 @@
 // Request (the upgrade request, whose context carries what middleware put
 // there, such as the principal of the security package) describe the
 // connection. ctx, also c.Context(), is cancelled when the connection ends,
-// whatever the function is doing. Each connection runs a reader and a
-// writer goroutine; neither outlives the connection, and the handler
+// whatever the function is doing. Each connection runs a reader goroutine,
+// and a writer goroutine while there is something to send (an idle
+// connection has none); neither outlives the connection, and the handler
 // returns only once both have ended.
 //
 // How the function returns decides the close code: nil gives 1000, an error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 
@@ -37,6 +38,39 @@ func ExampleHandler() {
 	_, reply, _ := c.ReadMessage()
 	fmt.Println(string(reply))
 	// Output: echo: hello
+}
+
+// Join is the handshake's input: the room from the path, the name from the
+// query.
+type Join struct {
+	Room string `path:"room"`
+	Name string `query:"name" validate:"required,max=32"`
+}
+
+// A typed endpoint: a handshake without a name is answered 422 and never
+// upgraded.
+func ExampleEndpoint() {
+	mux := http.NewServeMux()
+	mux.Handle("GET /rooms/{room}", ws.Endpoint(func(ctx context.Context, in *Join, c *ws.Conn) error {
+		return c.SendText("welcome to " + in.Room + ", " + in.Name)
+	}, ws.ReadLimit(4<<10)))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/rooms/lobby"
+
+	_, res, err := websocket.DefaultDialer.Dial(url, nil)
+	fmt.Println(err, res.StatusCode)
+	c, _, err := websocket.DefaultDialer.Dial(url+"?name=ann", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	_, msg, _ := c.ReadMessage()
+	fmt.Println(string(msg))
+	// Output:
+	// websocket: bad handshake 422
+	// welcome to lobby, ann
 }
 
 type move struct {

@@ -74,6 +74,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serve(w, r, h.fn)
 }
 
+// writeBuffers is shared by every endpoint: a connection holds a write
+// buffer only while it writes a message, so that an idle connection keeps
+// none (gorilla/websocket's WriteBufferPool).
+var writeBuffers sync.Pool
+
 // core is what Handler and Endpoint share: the options, the checks before
 // the upgrade, the upgrade, and the life of the connection.
 type core struct {
@@ -99,6 +104,7 @@ func newCore(opts []Option) *core {
 		EnableCompression: cfg.compression,
 		CheckOrigin:       func(*http.Request) bool { return true }, // checked before, see refuse
 		Error:             upgradeError,
+		WriteBufferPool:   &writeBuffers,
 	}
 	return h
 }

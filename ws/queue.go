@@ -11,11 +11,10 @@ type sendQueue struct {
 	items     []*Message
 	droppable int // droppable messages in items
 	limit     int
-	ready     chan struct{} // holds a token while items is not empty
 }
 
 func newSendQueue(limit int) *sendQueue {
-	return &sendQueue{limit: limit, ready: make(chan struct{}, 1)}
+	return &sendQueue{limit: limit}
 }
 
 // push queues m. When the queue is full, a droppable m is refused with
@@ -42,11 +41,14 @@ func (q *sendQueue) push(m *Message, dropOldest bool) (evicted int, err error) {
 	if m.droppable {
 		q.droppable++
 	}
-	select {
-	case q.ready <- struct{}{}:
-	default:
-	}
 	return evicted, nil
+}
+
+// len returns the number of messages waiting.
+func (q *sendQueue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items)
 }
 
 // pop returns the oldest message, or nil when the queue is empty.
