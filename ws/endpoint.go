@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"reflect"
 
 	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/bind"
@@ -42,28 +41,36 @@ func Endpoint[In any](fn EndpointFunc[In], opts ...Option) http.Handler {
 	if fn == nil {
 		panic("ws: Endpoint: nil function")
 	}
-	input, err := bind.Describe(reflect.TypeFor[In]())
-	if err != nil {
-		panic(err)
-	}
+	b := bind.NewBinder[In]()
+	input := b.Input()
 	if input.BodyKind != bind.BodyNone {
 		panic(fmt.Sprintf("ws: Endpoint: %s has a body (a Body, form or file field): a WebSocket handshake has none; read messages with Conn.ReadJSON", input.Type))
 	}
-	return &endpoint[In]{core: newCore(opts), fn: fn, input: input}
+	e := &endpoint[In]{core: newCore(opts), fn: fn, Binder: b}
+	e.inner = http.HandlerFunc(e.serveScoped)
+	return e
 }
 
 type endpoint[In any] struct {
 	*core
-	fn    EndpointFunc[In]
-	input *bind.Input
+	*bind.Binder[In] // Input, and dep fields: UseDependencies, Dependencies
+	fn               EndpointFunc[In]
+	inner            http.Handler // serveScoped, boxed once
 }
 
+// ServeHTTP serves the connection in a request scope, an outer
+// middleware's or its own, so that dep fields, their cleanups (after the
+// connection ends) and background tasks work with no middleware.
 func (e *endpoint[In]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	stdapi.ServeScoped(w, r, e.inner)
+}
+
+func (e *endpoint[In]) serveScoped(w http.ResponseWriter, r *http.Request) {
 	if e.refuse(w, r) {
 		return
 	}
 	in := new(In)
-	if err := bind.Request(r, in); err != nil {
+	if err := e.Bind(r, in); err != nil {
 		stdapi.WriteError(w, r, err)
 		return
 	}
@@ -73,6 +80,4 @@ func (e *endpoint[In]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.serve(w, r, func(ctx context.Context, c *Conn) error { return e.fn(ctx, in, c) })
 }
 
-// Input describes the endpoint's input type: its parameters, for package
-// docs (see bind.Operation).
-func (e *endpoint[In]) Input() *bind.Input { return e.input }
+
