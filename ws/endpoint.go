@@ -79,5 +79,3 @@ func (e *endpoint[In]) serveScoped(w http.ResponseWriter, r *http.Request) {
 	}
 	e.serve(w, r, func(ctx context.Context, c *Conn) error { return e.fn(ctx, in, c) })
 }
-
-
