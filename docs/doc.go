@@ -47,11 +47,12 @@
 //     handler does (see Streams below).
 //
 // A plain http.Handler is described with options: Request (an input type
-// read with bind.Request, or the parameters a handler checks itself, such
-// as a WebSocket's query), ResponseType, Response, ResponseMedia (a body
-// that is not JSON, such as "text/html" for a page), Security. A
-// WebSocket declares Response(http.StatusSwitchingProtocols, nil, ...),
-// which stands for its success (no 200 is added). The other
+// read with bind.Request, or the parameters a handler checks itself),
+// ResponseType, Response, ResponseMedia (a body that is not JSON, such as
+// "text/html" for a page), Security. The handlers of package ws document
+// themselves (101, and an Endpoint's parameters); a hand-made WebSocket
+// declares Response(http.StatusSwitchingProtocols, nil, ...), which stands
+// for its success (no 200 is added). The other
 // options (Summary, Description, Tags, OperationID, Deprecated, Example,
 // ResponseExample, Hidden) work for every handler. The pattern's wildcards
 // and the input's path fields must match one to one: Handle panics on
