@@ -4,6 +4,10 @@
 //   - the webapp's pages render with the stylesheet applied (h1 is green),
 //     also behind Posit Connect's base URL header;
 //   - the showcase's chat page delivers a message from one tab to another;
+//   - in fullstack's home page, a browser signs up, logs in, opens the
+//     notifications WebSocket with its token and sees the item it creates
+//     (through the X-Token-protected /items) arrive; a bad topic is
+//     refused before the upgrade;
 //   - in the showcase's Swagger UI, Authorize works for every scheme: the
 //     OAuth2 password flow as alice, then "Try it out" on GET /users/me
 //     shows 200; the API key on GET /stats; HTTP Basic on GET /outbox.
@@ -26,6 +30,7 @@ const urls = {
   webapp: env("WEBAPP_URL"),
   usermeta: env("USERMETA_URL"),
   showcase: env("SHOWCASE_URL"),
+  fullstack: env("FULLSTACK_URL"),
 };
 const apiKey = env("SHOWCASE_API_KEY");
 const green = "rgb(0, 128, 0)";
@@ -131,6 +136,38 @@ async function checkChat(browser) {
   console.log("showcase: the chat page delivers a message from one tab to another");
 }
 
+async function checkFullstack(browser) {
+  const context = await browser.newContext();
+  const url = `${urls.fullstack}/`;
+  const page = await openPage(context, url);
+  const got = await page.evaluate(async () => {
+    const post = (path, body, headers) => fetch(path, { method: "POST", body, headers });
+    const signup = await post("/users", JSON.stringify({ username: "ada", email: "ada@example.com", password: "analytical" }),
+      { "Content-Type": "application/json" });
+    const form = new URLSearchParams({ username: "ada", password: "analytical", scope: "me items" });
+    const token = (await (await post("/token", form)).json()).access_token;
+    const open = (topic) => new Promise((resolve) => {
+      const ws = new WebSocket(`ws://${location.host}/ws?topic=${topic}&token=${token}`);
+      ws.onopen = () => resolve(ws);
+      ws.onerror = () => resolve(null);
+    });
+    const refused = await open("cats");
+    const ws = await open("items");
+    const note = new Promise((resolve) => { ws.onmessage = (e) => resolve(e.data); });
+    const created = await post("/items", JSON.stringify({ title: "Plumbus", price: 9.99 }),
+      { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "X-Token": "fake-super-secret-token" });
+    return { signup: signup.status, refused: refused === null, created: created.status, note: await note };
+  });
+  const want = { signup: 201, refused: true, created: 201, note: `{"id":1,"title":"Plumbus","price":9.99,"owner":"ada"}` };
+  if (JSON.stringify(got) !== JSON.stringify(want)) fail(`fullstack: ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+  if (!(await page.locator("a[href='/docs']").count())) fail("fullstack: the home page has no link to /docs");
+  // The refused handshake is the one expected failure of the page.
+  page.problems = page.problems.filter((p) => !/ws\?topic=cats/.test(p));
+  checkProblems(page, url);
+  await context.close();
+  console.log("fullstack: sign-up, token, the notifications WebSocket (a bad topic refused) receives the created item");
+}
+
 async function checkSwaggerUI(browser) {
   const context = await browser.newContext();
   const url = `${urls.showcase}/docs`;
@@ -187,6 +224,7 @@ try {
   });
   await checkWebapp(browser);
   await checkChat(browser);
+  await checkFullstack(browser);
   await checkSwaggerUI(browser);
 } catch (err) {
   console.error(`FAIL: ${err.message}`);

@@ -20,7 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for name in greetings webapp usermeta showcase; do
+for name in greetings webapp usermeta showcase fullstack; do
 	go build -o "$out/$name" "./examples/$name"
 done
 go build -o "$out/reconnect" ./stream/internal/reconnect
@@ -71,9 +71,10 @@ start greetings
 start webapp
 start usermeta
 SHOWCASE_API_KEY=$api_key start showcase -docs-assets e2e/node_modules
+start fullstack -docs-assets e2e/node_modules
 
 GREETINGS_URL=$greetings_url WEBAPP_URL=$webapp_url USERMETA_URL=$usermeta_url \
-	SHOWCASE_URL=$showcase_url SHOWCASE_API_KEY=$api_key node e2e/examples.mjs
+	SHOWCASE_URL=$showcase_url SHOWCASE_API_KEY=$api_key FULLSTACK_URL=$fullstack_url node e2e/examples.mjs
 
 # Server-sent events in a real browser: typed events and reconnection with
 # Last-Event-ID (stream/internal/reconnect ends its stream every two events).
@@ -82,7 +83,7 @@ RECONNECT_URL=$reconnect_url node e2e/stream.mjs
 kill "$reconnect_pid"
 wait "$reconnect_pid" 2>/dev/null || true
 
-for name in greetings webapp usermeta showcase; do
+for name in greetings webapp usermeta showcase fullstack; do
 	stop "$name"
 done
 pids=""
