@@ -80,6 +80,11 @@
 //   - required lists the fields with validate:"required" (present and not
 //     null); pointers that are not required also accept null, other types
 //     do not; a non-pointer Body is a required request body;
+//   - a response says null only where encoding/json can write it: a
+//     pointer, or a slice or map field (nil is null), unless omitempty; a
+//     []T or map response body is a plain array or object (bind writes a
+//     nil one [] or {}), so that openapi-typescript gives Item[], not
+//     Item[] | null;
 //   - numbers carry the format of their Go type (int32, int64, uint64,
 //     float, double), which client generators map to a type; integers
 //     smaller than 64 bits are bounded by their range (int8: -128..127),

@@ -182,7 +182,32 @@ func (g *schemaSet) root(t reflect.Type, v *validate.Value, m mode) (any, error)
 		}
 		g.roots[base] = rm
 	}
-	return g.adjust(g.refs(deepCopy(rm), m), t, v, m, nil)
+	s, err := g.adjust(g.refs(deepCopy(rm), m), t, v, m, nil)
+	if err == nil && m == modeOut && (t.Kind() == reflect.Slice || t.Kind() == reflect.Map) {
+		// bind writes a nil slice body as [] and a nil map as {}.
+		s = notNull(s)
+	}
+	return s, err
+}
+
+// notNull undoes makeNullable on s.
+func notNull(s any) any {
+	m, _ := s.(map[string]any)
+	if types, ok := m["type"].([]any); ok && len(types) == 2 && types[1] == "null" {
+		m["type"] = types[0]
+		return m
+	}
+	branches, _ := m["anyOf"].([]any)
+	if len(branches) != 2 || !equalJSON(branches[1], map[string]any{"type": "null"}) {
+		return s
+	}
+	inner, _ := branches[0].(map[string]any)
+	for k, v := range m {
+		if k != "anyOf" {
+			inner[k] = v
+		}
+	}
+	return inner
 }
 
 // toMap converts an invopop schema to generic JSON values, numbers kept
