@@ -68,7 +68,10 @@
 // read, with Accept-Post), and 400 for forms (a malformed form, too many
 // fields or files). A 405 is not documented: http.ServeMux sends it, with
 // Allow, for a method that has no operation on the path, and OpenAPI has
-// responses only for operations that exist.
+// responses only for operations that exist. Secured operations document
+// the WWW-Authenticate challenge of their 401 (and of a bearer 403, which
+// names the missing scopes); ResponseHeader documents the headers a
+// handler sets itself, such as Location on a 201 or Retry-After on a 429.
 //
 // # Schemas
 //

@@ -362,6 +362,7 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 			responses[strconv.Itoa(r.status)] = map[string]any{"description": desc}
 		}
 	}
+	addHeaders(responses, op)
 	obj["responses"] = responses
 	return obj, nil
 }

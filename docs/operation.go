@@ -186,6 +186,7 @@ type operation struct {
 	streamItems  map[string]reflect.Type // from StreamDescriber
 
 	responses        []declared
+	headers          []header
 	examples         []example
 	responseExamples []example
 	security         []requirement
