@@ -118,7 +118,14 @@
 // Component names are the Go type names. Generic instances are shortened
 // (Page[example.com/app.User] is Page_User); types with one name from
 // different packages are qualified (models.User, auth.User), never
-// overwritten. A type whose output form differs from its input form (a
+// overwritten, except that stdapi's own types yield the short name to the
+// user's (Stats and tasks.Stats); the error bodies are Problem and
+// FieldError unless a user's type has that name. A type with an
+// OpenAPIDescription method (Describer) gives its component a
+// description; doc tags describe fields. Properties are written in Go
+// declaration order; a describer's schemas (security.TokenEndpoint's
+// form) list their required properties first, and a request or response
+// schema of a describer with a title is a component of that name (Token). A type whose output form differs from its input form (a
 // field that is optional on input but always written, a nil slice written
 // as null) gets a second component, Name-Output; otherwise one component
 // serves both. Recursive types are references to themselves.
@@ -138,8 +145,8 @@
 //
 // # Determinism and go generate
 //
-// Document returns indented JSON with sorted keys and names that depend on
-// the registered types only, so the same program always writes the same
+// Document returns indented JSON with sorted keys (properties in
+// declaration order) and names that depend on the registered types only, so the same program always writes the same
 // bytes: the document can be committed, diffed in review and fed to client
 // generators. WriteFile writes it, for example from a go:generate command
 // or a CI step that fails when the committed file is stale. The document is

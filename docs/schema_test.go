@@ -35,7 +35,7 @@ func TestFreeFormObjects(t *testing.T) {
 		{[]string{"freeForm", "properties", "names"}, `{"additionalProperties":{"type":"string"},"type":"object"}`},
 		{[]string{"freeForm-Output", "properties", "meta"}, `{"additionalProperties":true,"type":["object","null"]}`},
 		{[]string{"freeForm-Output", "properties", "keys"}, `{"items":{"additionalProperties":true,"type":["object","null"]},"type":["array","null"]}`},
-		{[]string{"stdapi.FieldError", "properties", "ctx"}, `{"additionalProperties":true,"description":"The parameters of the failed rule.","type":"object"}`},
+		{[]string{"FieldError", "properties", "ctx"}, `{"additionalProperties":true,"description":"The parameters of the failed rule.","type":"object"}`},
 	} {
 		got := jsonOf(t, at(t, doc, append([]string{"components", "schemas"}, tt.path...)...))
 		if got != tt.want {
