@@ -159,7 +159,8 @@
 // "/openapi.json"; from memory, with a strong ETag and 304 answers to
 // If-None-Match, and no per-request work beyond writing the bytes), its
 // OpenAPI 3.0.3 rendering at OpenAPI30Path (default "/openapi-3.0.json",
-// Document30: for tools not on 3.1 yet, such as ogen), Swagger
+// Document30: for tools not on 3.1 yet, such as ogen), the document as
+// YAML at OpenAPIYAMLPath when set (DocumentYAML, off by default), Swagger
 // UI at SwaggerUIPath (default "/docs", with persistAuthorization and its
 // OAuth2 redirect page at "/docs/oauth2-redirect") and ReDoc at ReDocPath
 // (default "/redoc"). Each path can be set, or switched off with "".

@@ -23,11 +23,13 @@ type built struct {
 	etag string
 	err  error
 
-	// Header values shared by every response that serves this build.
-	etagHeader, lengthHeader []string
+	// Header values shared by every response that serves this build;
+	// media is the Content-Type when not application/json.
+	etagHeader, lengthHeader, media []string
 
-	// v30 is the OpenAPI 3.0.3 rendering (Document30).
-	v30 *built
+	// v30 is the OpenAPI 3.0.3 rendering (Document30), yaml the YAML one
+	// (DocumentYAML).
+	v30, yaml *built
 }
 
 // seal computes b's ETag and header values from b.data.
@@ -68,10 +70,13 @@ func (a *API) current() *built {
 	if b := a.built.Load(); b != nil && b.gen == gen {
 		return b
 	}
-	b := &built{gen: gen, v30: &built{gen: gen}}
+	b := &built{gen: gen, v30: &built{gen: gen}, yaml: &built{gen: gen, media: yamlType}}
 	doc, err := a.build()
 	if err == nil {
 		b.data, err = encode(doc)
+		if err == nil {
+			b.yaml.data, err = toYAML(doc)
+		}
 		if err == nil {
 			b.v30.data, err = encode(render30(deepCopy(doc).(map[string]any)))
 		}
@@ -80,10 +85,11 @@ func (a *API) current() *built {
 		}
 	}
 	b.err = err
-	b.v30.err = b.err
+	b.v30.err, b.yaml.err = b.err, b.err
 	if b.err == nil {
 		b.seal()
 		b.v30.seal()
+		b.yaml.seal()
 	}
 	a.built.Store(b)
 	return b
