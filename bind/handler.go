@@ -2,7 +2,6 @@ package bind
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -14,7 +13,8 @@ import (
 // Handler returns an http.Handler that binds and validates an In from each
 // request (see Request), calls fn with the request's context, and writes
 // fn's Out as JSON with the handler's status (200 unless Status says
-// otherwise; 204 and 304 write no body).
+// otherwise; 204 and 304 write no body). An Out that is a nil slice is
+// written [] (a nil map {}), so a list is never null.
 //
 // An error from fn is written with stdapi.WriteError: a *stdapi.Error with
 // its status, headers and body; anything else as a 500 that is logged and
@@ -137,7 +137,7 @@ func (h *handler[In, Out]) write(w http.ResponseWriter, r *http.Request, out Out
 		w.WriteHeader(status)
 		return
 	}
-	data, err := json.Marshal(body)
+	data, err := marshalBody(body)
 	if err != nil {
 		stdapi.WriteError(w, r, fmt.Errorf("bind: encoding %T: %w", body, err))
 		return
@@ -179,10 +179,11 @@ func bodyAllowed(status int) bool {
 }
 
 // JSON writes v as a JSON response with the given status, for handlers that
-// do not use Handler. When v cannot be encoded it writes a 500 problem
+// do not use Handler; a nil slice is [] and a nil map {}, as Handler writes
+// them. When v cannot be encoded it writes a 500 problem
 // instead, logs the error and returns it.
 func JSON(w http.ResponseWriter, status int, v any) error {
-	data, err := json.Marshal(v)
+	data, err := marshalBody(v)
 	if err != nil {
 		err = fmt.Errorf("bind: encoding %T: %w", v, err)
 		stdapi.WriteError(w, nil, err)

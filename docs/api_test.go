@@ -209,7 +209,7 @@ func TestOperationFromHandlerAndOptions(t *testing.T) {
 	if got := jsonOf(t, at(t, responses, "202", "content", "application/json")); got != `{"examples":{"one":{"value":{"name":"x"}}},"schema":{"$ref":"#/components/schemas/item"}}` {
 		t.Errorf("202 content = %s", got)
 	}
-	if got := jsonOf(t, at(t, responses, "404")); got != `{"content":{"application/problem+json":{"example":{"status":404,"title":"Not Found","type":"about:blank"},"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}},"description":"Not Found"}` {
+	if got := jsonOf(t, at(t, responses, "404")); got != `{"content":{"application/problem+json":{"example":{"status":404,"title":"Not Found","type":"about:blank"},"schema":{"$ref":"#/components/schemas/Problem"}}},"description":"Not Found"}` {
 		t.Errorf("404 = %s", got)
 	}
 
@@ -275,11 +275,8 @@ func TestInputOutputSplit(t *testing.T) {
 	api.Handle(mux, "POST /same", bind.Handler(func(ctx context.Context, in *struct{ Body ioSame }) (ioSame, error) { return in.Body, nil }))
 	doc := documentOf(t, api)
 	schemas := at(t, doc, "components", "schemas").(map[string]any)
-	for name := range schemas {
-		if strings.HasPrefix(name, "stdapi.") {
-			delete(schemas, name)
-		}
-	}
+	delete(schemas, "Problem")
+	delete(schemas, "FieldError")
 	if got := strings.Join(sortedKeys(schemas), ","); got != "ioBoth,ioSame,ioWrap" {
 		// ioBoth's output requires only name too: no split is needed.
 		t.Errorf("components %s", got)
@@ -324,10 +321,10 @@ func TestFastAPIFormat(t *testing.T) {
 	api := docs.New(docs.Info{Title: "t"})
 	api.Handle(http.NewServeMux(), "GET /items/{id}", bind.Handler(getItem), docs.Response(http.StatusNotFound, nil, ""))
 	doc := documentOf(t, api)
-	if got := jsonOf(t, at(t, doc, "paths", "/items/{id}", "get", "responses", "422", "content")); got != `{"application/json":{"example":{"detail":[{"input":"abc","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","type":"int_parsing"}]},"schema":{"$ref":"#/components/schemas/stdapi.HTTPValidationError"}}}` {
+	if got := jsonOf(t, at(t, doc, "paths", "/items/{id}", "get", "responses", "422", "content")); got != `{"application/json":{"example":{"detail":[{"input":"abc","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","type":"int_parsing"}]},"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}` {
 		t.Errorf("422 content = %s", got)
 	}
-	if got := jsonOf(t, at(t, doc, "components", "schemas", "stdapi.HTTPError")); got != `{"properties":{"detail":{"type":"string"}},"required":["detail"],"type":"object"}` {
+	if got := jsonOf(t, at(t, doc, "components", "schemas", "HTTPError")); got != `{"properties":{"detail":{"type":"string"}},"required":["detail"],"type":"object"}` {
 		t.Errorf("HTTPError = %s", got)
 	}
 	// The body WriteError writes matches the documented shape.
@@ -351,7 +348,7 @@ func TestProblemSchemaMatchesWriteError(t *testing.T) {
 	api := docs.New(docs.Info{Title: "t"})
 	api.Handle(http.NewServeMux(), "GET /items/{id}", h)
 	doc := documentOf(t, api)
-	problem := at(t, doc, "components", "schemas", "stdapi.Problem").(map[string]any)
+	problem := at(t, doc, "components", "schemas", "Problem").(map[string]any)
 	props := problem["properties"].(map[string]any)
 	for k := range body {
 		if _, ok := props[k]; !ok {
@@ -359,7 +356,7 @@ func TestProblemSchemaMatchesWriteError(t *testing.T) {
 		}
 	}
 	item := body["errors"].([]any)[0].(map[string]any)
-	fe := at(t, doc, "components", "schemas", "stdapi.FieldError", "properties").(map[string]any)
+	fe := at(t, doc, "components", "schemas", "FieldError", "properties").(map[string]any)
 	for k := range item {
 		if _, ok := fe[k]; !ok {
 			t.Errorf("field error member %q not documented", k)

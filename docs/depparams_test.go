@@ -36,11 +36,11 @@ func TestDependencyParametersDocument422(t *testing.T) {
 		content   string
 	}{
 		{"plain handler", stdapi.FormatProblem, fakeRequires{next: plain, params: token}, "200,422",
-			`{"application/problem+json":{"example":{"detail":"1 validation error","errors":[{"loc":["header","X-Token"],"msg":"Field required","type":"missing"}],"status":422,"title":"Unprocessable Entity","type":"about:blank"},"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}}`},
+			`{"application/problem+json":{"example":{"detail":"1 validation error","errors":[{"loc":["header","X-Token"],"msg":"Field required","type":"missing"}],"status":422,"title":"Unprocessable Entity","type":"about:blank"},"schema":{"$ref":"#/components/schemas/Problem"}}}`},
 		{"bind handler without inputs", stdapi.FormatProblem, fakeRequires{next: none, params: token}, "200,422",
-			`{"application/problem+json":{"example":{"detail":"1 validation error","errors":[{"loc":["header","X-Token"],"msg":"Field required","type":"missing"}],"status":422,"title":"Unprocessable Entity","type":"about:blank"},"schema":{"$ref":"#/components/schemas/stdapi.Problem"}}}`},
+			`{"application/problem+json":{"example":{"detail":"1 validation error","errors":[{"loc":["header","X-Token"],"msg":"Field required","type":"missing"}],"status":422,"title":"Unprocessable Entity","type":"about:blank"},"schema":{"$ref":"#/components/schemas/Problem"}}}`},
 		{"FastAPI format", stdapi.FormatFastAPI, fakeRequires{next: none, params: token}, "200,422",
-			`{"application/json":{"example":{"detail":[{"input":null,"loc":["header","X-Token"],"msg":"Field required","type":"missing"}]},"schema":{"$ref":"#/components/schemas/stdapi.HTTPValidationError"}}}`},
+			`{"application/json":{"example":{"detail":[{"input":null,"loc":["header","X-Token"],"msg":"Field required","type":"missing"}]},"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}`},
 		{"dependencies without parameters", stdapi.FormatProblem, fakeRequires{next: none}, "200", ""},
 	}
 	for _, tt := range tests {
@@ -64,8 +64,8 @@ func TestDependencyParametersDocument422(t *testing.T) {
 				t.Errorf("parameters = %s", got)
 			}
 			schemas := at(t, doc, "components", "schemas").(map[string]any)
-			if _, ok := schemas["stdapi.FieldError"]; !ok {
-				t.Errorf("stdapi.FieldError is not in components: %v", sortedKeys(schemas))
+			if _, ok := schemas["FieldError"]; !ok {
+				t.Errorf("FieldError is not in components: %v", sortedKeys(schemas))
 			}
 		})
 	}

@@ -77,7 +77,10 @@
 // read, with Accept-Post), and 400 for forms (a malformed form, too many
 // fields or files). A 405 is not documented: http.ServeMux sends it, with
 // Allow, for a method that has no operation on the path, and OpenAPI has
-// responses only for operations that exist.
+// responses only for operations that exist. Secured operations document
+// the WWW-Authenticate challenge of their 401 (and of a bearer 403, which
+// names the missing scopes); ResponseHeader documents the headers a
+// handler sets itself, such as Location on a 201 or Retry-After on a 429.
 //
 // # Schemas
 //
@@ -89,6 +92,11 @@
 //   - required lists the fields with validate:"required" (present and not
 //     null); pointers that are not required also accept null, other types
 //     do not; a non-pointer Body is a required request body;
+//   - a response says null only where encoding/json can write it: a
+//     pointer, or a slice or map field (nil is null), unless omitempty; a
+//     []T or map response body is a plain array or object (bind writes a
+//     nil one [] or {}), so that openapi-typescript gives Item[], not
+//     Item[] | null;
 //   - numbers carry the format of their Go type (int32, int64, uint64,
 //     float, double), which client generators map to a type; integers
 //     smaller than 64 bits are bounded by their range (int8: -128..127),
@@ -119,7 +127,14 @@
 // Component names are the Go type names. Generic instances are shortened
 // (Page[example.com/app.User] is Page_User); types with one name from
 // different packages are qualified (models.User, auth.User), never
-// overwritten. A type whose output form differs from its input form (a
+// overwritten, except that stdapi's own types yield the short name to the
+// user's (Stats and tasks.Stats); the error bodies are Problem and
+// FieldError unless a user's type has that name. A type with an
+// OpenAPIDescription method (Describer) gives its component a
+// description; doc tags describe fields. Properties are written in Go
+// declaration order; a describer's schemas (security.TokenEndpoint's
+// form) list their required properties first, and a request or response
+// schema of a describer with a title is a component of that name (Token). A type whose output form differs from its input form (a
 // field that is optional on input but always written, a nil slice written
 // as null) gets a second component, Name-Output; otherwise one component
 // serves both. Recursive types are references to themselves.
@@ -139,8 +154,8 @@
 //
 // # Determinism and go generate
 //
-// Document returns indented JSON with sorted keys and names that depend on
-// the registered types only, so the same program always writes the same
+// Document returns indented JSON with sorted keys (properties in
+// declaration order) and names that depend on the registered types only, so the same program always writes the same
 // bytes: the document can be committed, diffed in review and fed to client
 // generators. WriteFile writes it, for example from a go:generate command
 // or a CI step that fails when the committed file is stale. The document is
@@ -153,7 +168,8 @@
 // "/openapi.json"; from memory, with a strong ETag and 304 answers to
 // If-None-Match, and no per-request work beyond writing the bytes), its
 // OpenAPI 3.0.3 rendering at OpenAPI30Path (default "/openapi-3.0.json",
-// Document30: for tools not on 3.1 yet, such as ogen), Swagger
+// Document30: for tools not on 3.1 yet, such as ogen), the document as
+// YAML at OpenAPIYAMLPath when set (DocumentYAML, off by default), Swagger
 // UI at SwaggerUIPath (default "/docs", with persistAuthorization and its
 // OAuth2 redirect page at "/docs/oauth2-redirect") and ReDoc at ReDocPath
 // (default "/redoc"). Each path can be set, or switched off with "".

@@ -1,11 +1,10 @@
 package docs
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"reflect"
@@ -24,11 +23,13 @@ type built struct {
 	etag string
 	err  error
 
-	// Header values shared by every response that serves this build.
-	etagHeader, lengthHeader []string
+	// Header values shared by every response that serves this build;
+	// media is the Content-Type when not application/json.
+	etagHeader, lengthHeader, media []string
 
-	// v30 is the OpenAPI 3.0.3 rendering (Document30).
-	v30 *built
+	// v30 is the OpenAPI 3.0.3 rendering (Document30), yaml the YAML one
+	// (DocumentYAML).
+	v30, yaml *built
 }
 
 // seal computes b's ETag and header values from b.data.
@@ -40,7 +41,8 @@ func (b *built) seal() {
 }
 
 // Document returns the OpenAPI 3.1 document as indented JSON. The same
-// program gives byte-identical bytes: object keys are sorted and component
+// program gives byte-identical bytes: object keys are sorted, except a
+// schema's properties, which are in Go declaration order, and component
 // names do not depend on map order. The document is built once and cached;
 // registering an operation makes the next call build it again. Error
 // bodies are documented in the stdapi.CurrentFormat at build time.
@@ -68,22 +70,33 @@ func (a *API) current() *built {
 	if b := a.built.Load(); b != nil && b.gen == gen {
 		return b
 	}
-	b := &built{gen: gen, v30: &built{gen: gen}}
-	b.data, b.err = a.build()
-	if b.err == nil {
-		b.v30.data, b.err = render30(b.data)
+	b := &built{gen: gen, v30: &built{gen: gen}, yaml: &built{gen: gen, media: yamlType}}
+	doc, err := a.build()
+	if err == nil {
+		b.data, err = encode(doc)
+		if err == nil {
+			b.yaml.data, err = toYAML(doc)
+		}
+		if err == nil {
+			b.v30.data, err = encode(render30(deepCopy(doc).(map[string]any)))
+		}
+		if err != nil {
+			err = fmt.Errorf("docs: encoding the document: %w", err)
+		}
 	}
-	b.v30.err = b.err
+	b.err = err
+	b.v30.err, b.yaml.err = b.err, b.err
 	if b.err == nil {
 		b.seal()
 		b.v30.seal()
+		b.yaml.seal()
 	}
 	a.built.Store(b)
 	return b
 }
 
 // build makes the document; a.mu is held.
-func (a *API) build() ([]byte, error) {
+func (a *API) build() (map[string]any, error) {
 	var roots []reflect.Type
 	for _, op := range a.ops {
 		if op.input != nil && op.input.BodyKind == bind.BodyJSON {
@@ -119,10 +132,13 @@ func (a *API) build() ([]byte, error) {
 	schemas := g.components
 	for _, op := range a.ops {
 		if op.usesErrors {
-			for k, v := range errComps {
-				schemas[k] = v
-			}
+			addErrorComponents(schemas, errComps, paths)
 			break
+		}
+	}
+	for _, op := range a.ops {
+		if op.self != nil {
+			hoistTitled(paths[op.path].(map[string]any)[methodKey(op.method)].(map[string]any), schemas)
 		}
 	}
 	doc := map[string]any{
@@ -158,14 +174,39 @@ func (a *API) build() ([]byte, error) {
 	if tags := a.tagObjects(used); len(tags) > 0 {
 		doc["tags"] = tags
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("docs: encoding the document: %w", err)
+	return doc, nil
+}
+
+// hoistTitled moves the request and response schemas of operation obj
+// that have a title to components named by it, unless the name is taken
+// by another schema.
+func hoistTitled(obj map[string]any, schemas map[string]any) {
+	var bodies []any
+	if rb, ok := obj["requestBody"].(map[string]any); ok {
+		bodies = append(bodies, rb)
 	}
-	return buf.Bytes(), nil
+	responses, _ := obj["responses"].(map[string]any)
+	for _, status := range slices.Sorted(maps.Keys(responses)) {
+		bodies = append(bodies, responses[status])
+	}
+	for _, b := range bodies {
+		bm, _ := b.(map[string]any)
+		content, _ := bm["content"].(map[string]any)
+		for _, media := range slices.Sorted(maps.Keys(content)) {
+			mt, _ := content[media].(map[string]any)
+			s, _ := mt["schema"].(map[string]any)
+			title, _ := s["title"].(string)
+			if title == "" {
+				continue
+			}
+			name := sanitize(title)
+			if old, taken := schemas[name]; taken && !equalJSON(old, s) {
+				continue
+			}
+			schemas[name] = s
+			mt["schema"] = map[string]any{"$ref": refPrefix + name}
+		}
+	}
 }
 
 // methodKey is the Path Item key of a method; methods OpenAPI 3.1 does not
@@ -362,6 +403,7 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 			responses[strconv.Itoa(r.status)] = map[string]any{"description": desc}
 		}
 	}
+	addHeaders(responses, op)
 	obj["responses"] = responses
 	return obj, nil
 }

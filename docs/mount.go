@@ -19,6 +19,7 @@ type MountOption func(*mountConfig)
 
 type mountConfig struct {
 	spec, spec30, swagger, redoc string
+	specYAML                     string
 	assetsPath                   string
 	root                         bool
 	assets                       assetSource
@@ -33,6 +34,11 @@ func OpenAPIPath(p string) MountOption { return func(c *mountConfig) { c.spec = 
 // (Document30) is served, for tools not on 3.1 yet such as ogen. Default
 // "/openapi-3.0.json"; "" serves none. It is served only with the document.
 func OpenAPI30Path(p string) MountOption { return func(c *mountConfig) { c.spec30 = p } }
+
+// OpenAPIYAMLPath serves the document as YAML (DocumentYAML, media type
+// application/yaml) at p, such as "/openapi.yaml". Default "": none. It is
+// served only with the document.
+func OpenAPIYAMLPath(p string) MountOption { return func(c *mountConfig) { c.specYAML = p } }
 
 // SwaggerUIPath sets where Swagger UI is served; its OAuth2 redirect page
 // is that path followed by "/oauth2-redirect". Default "/docs"; "" serves
@@ -101,6 +107,11 @@ func (a *API) Mount(mux Router, opts ...MountOption) {
 		if c.spec30 != "" {
 			mux.Handle("GET "+c.spec30, a.Handler30())
 		}
+		if c.specYAML != "" {
+			mux.Handle("GET "+c.specYAML, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				serveBuilt(w, r, a.latest().yaml)
+			}))
+		}
 	}
 	title := a.info.Title
 	if title == "" {
@@ -133,7 +144,7 @@ func (a *API) Mount(mux Router, opts ...MountOption) {
 }
 
 func (c *mountConfig) check() error {
-	for _, p := range []string{c.spec, c.spec30, c.swagger, c.redoc} {
+	for _, p := range []string{c.spec, c.spec30, c.specYAML, c.swagger, c.redoc} {
 		if p != "" && !strings.HasPrefix(p, "/") {
 			return fmt.Errorf("docs: Mount: path %q must start with /", p)
 		}
@@ -202,6 +213,9 @@ func serveBuilt(w http.ResponseWriter, r *http.Request, b *built) {
 		return
 	}
 	h["Content-Type"] = jsonType
+	if b.media != nil {
+		h["Content-Type"] = b.media
+	}
 	h["Content-Length"] = b.lengthHeader
 	h["X-Content-Type-Options"] = nosniff
 	w.WriteHeader(http.StatusOK)
@@ -211,6 +225,7 @@ func serveBuilt(w http.ResponseWriter, r *http.Request, b *built) {
 var (
 	noCache  = []string{"no-cache"}
 	jsonType = []string{"application/json"}
+	yamlType = []string{"application/yaml"}
 	htmlType = []string{"text/html; charset=utf-8"}
 	nosniff  = []string{"nosniff"}
 )

@@ -138,6 +138,8 @@ func TestPages(t *testing.T) {
 				`url: new URL("openapi.json", window.location.href).href`,
 				`oauth2RedirectUrl: new URL("docs/oauth2-redirect", window.location.href).href`,
 				`persistAuthorization: true`,
+				`<div id="swagger-ui"><p id="stdapi-docs-loading">Loading Swagger UI&hellip;</p><p>If this message stays, the browser could not load Swagger UI's script, <code>https://cdn.jsdelivr.net/npm/swagger-ui-dist@` + docs.SwaggerUIVersion + `/swagger-ui-bundle.js</code>`,
+				`<code>docs.AssetsFS(os.DirFS("node_modules"))</code>`, `<code>-docs-assets node_modules</code>`,
 			},
 			csp:    []string{"default-src 'none'", "script-src https://cdn.jsdelivr.net/npm/swagger-ui-dist@" + docs.SwaggerUIVersion + "/swagger-ui-bundle.js 'sha256-", "connect-src 'self'"},
 			header: map[string]string{"Content-Type": "text/html; charset=utf-8", "X-Content-Type-Options": "nosniff"},
@@ -148,7 +150,7 @@ func TestPages(t *testing.T) {
 		},
 		{
 			name: "redoc", path: "/redoc", code: 200,
-			has: []string{`<redoc spec-url="openapi.json"></redoc>`, `/npm/redoc@` + docs.ReDocVersion + `/bundles/redoc.standalone.js" integrity="sha384-`},
+			has: []string{`<redoc spec-url="openapi.json"><p id="stdapi-docs-loading">Loading ReDoc&hellip;</p><p>If this message stays, the browser could not load ReDoc's script, <code>https://cdn.jsdelivr.net/npm/redoc@` + docs.ReDocVersion + `/bundles/redoc.standalone.js</code>`, `-docs-assets node_modules</code>.</p></redoc>`, `/npm/redoc@` + docs.ReDocVersion + `/bundles/redoc.standalone.js" integrity="sha384-`},
 			csp: []string{"worker-src blob:"},
 		},
 		{name: "no root redirect by default", path: "/", code: 404},

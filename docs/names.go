@@ -38,6 +38,14 @@ func newNamer(types []reflect.Type) *namer {
 	for level := 1; ; level++ {
 		next := map[string][]reflect.Type{}
 		for name, ts := range groups {
+			if user, rest, ok := yieldToUser(ts); ok && level == 1 {
+				n.names[user] = name
+				for _, t := range rest {
+					k := levels[level](t)
+					next[k] = appendUnique(next[k], t)
+				}
+				continue
+			}
 			if len(ts) == 1 {
 				n.names[ts[0]] = name
 				continue
@@ -65,6 +73,41 @@ func newNamer(types []reflect.Type) *namer {
 		groups = next
 	}
 	return n
+}
+
+// yieldToUser finds, among types that share a short name, the one that
+// is not stdapi's own, which keeps the short name (app.Stats beside
+// tasks.Stats is Stats), and the others, which are qualified.
+func yieldToUser(ts []reflect.Type) (user reflect.Type, rest []reflect.Type, ok bool) {
+	if len(ts) < 2 {
+		return nil, nil, false
+	}
+	for _, t := range ts {
+		switch {
+		case isLibrary(t.PkgPath()):
+			rest = append(rest, t)
+		case user != nil:
+			return nil, nil, false
+		default:
+			user = t
+		}
+	}
+	return user, rest, user != nil
+}
+
+// isLibrary reports the packages of stdapi whose types a response may
+// hold (stdapi.Problem, tasks.Stats, ws.HubStats).
+func isLibrary(pkg string) bool {
+	const module = "github.com/stdapi/stdapi"
+	rest, ok := strings.CutPrefix(pkg, module)
+	if !ok {
+		return false
+	}
+	switch rest {
+	case "", "/bind", "/deps", "/security", "/stream", "/tasks", "/templates", "/validate", "/ws":
+		return true
+	}
+	return false
 }
 
 func appendUnique(ts []reflect.Type, t reflect.Type) []reflect.Type {

@@ -1,9 +1,6 @@
 package docs
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 )
@@ -25,14 +22,8 @@ func (a *API) Document30() ([]byte, error) {
 	return b.v30.data, b.err
 }
 
-// render30 converts the 3.1 document data to 3.0.3.
-func render30(data []byte) ([]byte, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var doc map[string]any
-	if err := d.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("docs: rendering OpenAPI 3.0: %w", err)
-	}
+// render30 converts doc, a copy of the 3.1 document, to 3.0.3 in place.
+func render30(doc map[string]any) map[string]any {
 	doc["openapi"] = "3.0.3"
 	if info, ok := doc["info"].(map[string]any); ok {
 		delete(info, "summary")
@@ -46,14 +37,7 @@ func render30(data []byte) ([]byte, error) {
 			absoluteFlowURLs(schemes)
 		}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("docs: rendering OpenAPI 3.0: %w", err)
-	}
-	return buf.Bytes(), nil
+	return doc
 }
 
 // to30 rewrites the 3.1-only schema keywords found anywhere in v, in
@@ -107,9 +91,11 @@ func schema30(s map[string]any) {
 		}
 	}
 	for k, bound := range map[string]string{"exclusiveMinimum": "minimum", "exclusiveMaximum": "maximum"} {
-		if n, ok := s[k].(json.Number); ok {
-			s[bound] = n
-			s[k] = true
+		if n, ok := s[k]; ok {
+			if _, isNumber := toRat(n); isNumber {
+				s[bound] = n
+				s[k] = true
+			}
 		}
 	}
 	if c, ok := s["const"]; ok {

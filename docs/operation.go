@@ -26,8 +26,10 @@ type SecurityDescriber interface {
 // fragment of an OpenAPI Operation Object: its "requestBody" is used when
 // the operation has no other, its "responses" are added (a Response option
 // for the same status wins), and its "summary" and "description" are used
-// when no option sets them. Other members are ignored. The map is read, not
-// modified.
+// when no option sets them. A request or response schema with a title is
+// a component of that name (the title of security.TokenEndpoint's token
+// response is Token), unless another schema has the name. Other members
+// are ignored. The map is read, not modified.
 type OperationDescriber interface {
 	OpenAPIOperation() map[string]any
 }
@@ -186,6 +188,7 @@ type operation struct {
 	streamItems  map[string]reflect.Type // from StreamDescriber
 
 	responses        []declared
+	headers          []header
 	examples         []example
 	responseExamples []example
 	security         []requirement
@@ -283,7 +286,7 @@ func (op *operation) describeLayer(h any) {
 		op.params = append(op.params, p.OpenAPIParameters()...)
 	}
 	if d, ok := h.(OperationDescriber); ok && op.self == nil {
-		op.self = d.OpenAPIOperation()
+		op.self, _ = deepCopy(d.OpenAPIOperation()).(map[string]any)
 	}
 	if b, ok := h.(interface{ BindInputs() []*bind.Input }); ok {
 		for _, in := range b.BindInputs() {

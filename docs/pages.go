@@ -18,7 +18,7 @@ func swaggerPage(c *mountConfig, title, redirect string) (string, policy) {
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<title>" + attr(title) + " - Swagger UI</title>\n")
 	b.WriteString(stylesheet(c, swaggerCSS, c.swagger))
-	b.WriteString("</head>\n<body>\n<div id=\"swagger-ui\"></div>\n")
+	b.WriteString("</head>\n<body>\n<div id=\"swagger-ui\">" + loadingNote(c, "Swagger UI", swaggerJS, c.swagger) + "</div>\n")
 	b.WriteString(scriptTag(c, swaggerJS, c.swagger))
 	b.WriteString("<script>" + script + "</script>\n</body>\n</html>\n")
 	return b.String(), policy{
@@ -45,9 +45,23 @@ func redocPage(c *mountConfig, title string) (string, policy) {
 	body := "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
 		"<title>" + attr(title) + " - ReDoc</title>\n</head>\n<body>\n" +
-		"<redoc spec-url=\"" + attr(relURL(c.redoc, c.spec)) + "\"></redoc>\n" +
+		"<redoc spec-url=\"" + attr(relURL(c.redoc, c.spec)) + "\">" + loadingNote(c, "ReDoc", redocJS, c.redoc) + "</redoc>\n" +
 		scriptTag(c, redocJS, c.redoc) + "</body>\n</html>\n"
 	return body, policy{scripts: []asset{redocJS}, styleHashes: redocStyles, images: true, connect: true, worker: true}
+}
+
+// loadingNote is what the page shows until its script replaces it: the
+// whole page when the script could not load (no network, a blocked CDN),
+// with what failed and how to serve the files locally. It needs no script
+// of its own, which a page without its assets could not run anyway.
+func loadingNote(c *mountConfig, name string, a asset, from string) string {
+	return "<p id=\"stdapi-docs-loading\">Loading " + name + "&hellip;</p>" +
+		"<p>If this message stays, the browser could not load " + name + "'s script, <code>" +
+		attr(c.assets.url(a, from)) + "</code>" +
+		" (no network access, a blocked CDN, or a changed file refused by its integrity hash). " +
+		"To serve the files from this server instead, mount the docs with " +
+		"<code>docs.AssetsFS(os.DirFS(\"node_modules\"))</code> after <code>npm install swagger-ui-dist@" + SwaggerUIVersion +
+		" redoc@" + ReDocVersion + "</code>; the stdapi examples take <code>-docs-assets node_modules</code>.</p>"
 }
 
 func scriptTag(c *mountConfig, a asset, from string) string {

@@ -188,11 +188,12 @@ func scalarDefault(s string, t reflect.Type) any {
 // per form or file field.
 func formSchema(in *bind.Input) (schema map[string]any, required bool) {
 	props := map[string]any{}
-	var req []any
+	var req, order []any
 	for _, p := range in.Params {
 		if p.Source != bind.SourceForm && p.Source != bind.SourceFile {
 			continue
 		}
+		order = append(order, p.Name)
 		s := textSchema(p)
 		if d := p.Field.Tag.Get("doc"); d != "" {
 			s["description"] = d
@@ -205,7 +206,7 @@ func formSchema(in *bind.Input) (schema map[string]any, required bool) {
 			req = append(req, p.Name)
 		}
 	}
-	schema = map[string]any{"type": "object", "properties": props}
+	schema = map[string]any{"type": "object", "properties": props, orderKey: order}
 	if len(req) > 0 {
 		schema["required"] = req
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/docs/internal/zoo/other"
 )
 
@@ -62,6 +63,7 @@ type (
 	User        struct{ A int }
 	Page[T any] struct{ Items []T }
 	local       struct{}
+	Error       struct{ A int }
 )
 
 func TestComponentNames(t *testing.T) {
@@ -76,6 +78,9 @@ func TestComponentNames(t *testing.T) {
 		{[]reflect.Type{reflect.TypeFor[Page[User]](), reflect.TypeFor[Page[other.User]]()}, []string{"docs.Page_docs.User", "docs.Page_other.User"}},
 		{[]reflect.Type{reflect.TypeFor[Page[[]*User]](), reflect.TypeFor[Page[map[string]time.Time]]()}, []string{"Page_List_User", "Page_Map_string_Time"}},
 		{[]reflect.Type{reflect.TypeFor[local]()}, []string{"local"}},
+		// stdapi's own types yield the short name to the user's.
+		{[]reflect.Type{reflect.TypeFor[stdapi.Error](), reflect.TypeFor[Error]()}, []string{"stdapi.Error", "Error"}},
+		{[]reflect.Type{reflect.TypeFor[stdapi.Error](), reflect.TypeFor[User](), reflect.TypeFor[other.User]()}, []string{"Error", "docs.User", "other.User"}},
 	}
 	for _, tt := range tests {
 		n := newNamer(tt.types)

@@ -15,13 +15,59 @@ import (
 )
 
 // Component names of the error bodies stdapi.WriteError writes. They are
-// qualified so that they never collide with a user's type.
+// written without their package (Problem, FieldError) unless a user's
+// type has that name (addErrorComponents).
 const (
 	problemName      = "stdapi.Problem"
 	fieldErrorName   = "stdapi.FieldError"
 	fastAPIErrorName = "stdapi.HTTPError"
 	fastAPIValidName = "stdapi.HTTPValidationError"
 )
+
+// addErrorComponents adds the error components comps to schemas, each
+// under its name without "stdapi." unless that is a component already,
+// and rewrites the refs to them in comps and in paths.
+func addErrorComponents(schemas, comps map[string]any, paths map[string]any) {
+	renamed := map[string]string{}
+	for name := range comps {
+		short := strings.TrimPrefix(name, "stdapi.")
+		if _, taken := schemas[short]; taken {
+			short = name
+		}
+		renamed[refPrefix+name] = refPrefix + short
+	}
+	for name, c := range comps {
+		schemas[strings.TrimPrefix(renamed[refPrefix+name], refPrefix)] = c
+		renameRefs(c, renamed)
+	}
+	renameRefs(paths, renamed)
+}
+
+// renameRefs replaces the $ref values of v found in renamed.
+func renameRefs(v any, renamed map[string]string) {
+	walkRefMaps(v, func(m map[string]any) {
+		if to, ok := renamed[m["$ref"].(string)]; ok {
+			m["$ref"] = to
+		}
+	})
+}
+
+// walkRefMaps calls fn with every object of v that has a string $ref.
+func walkRefMaps(v any, fn func(map[string]any)) {
+	switch v := v.(type) {
+	case map[string]any:
+		if _, ok := v["$ref"].(string); ok {
+			fn(v)
+		}
+		for _, e := range v {
+			walkRefMaps(e, fn)
+		}
+	case []any:
+		for _, e := range v {
+			walkRefMaps(e, fn)
+		}
+	}
+}
 
 // errorBodies returns the media type and component names of error bodies
 // in format f: (media type, schema of any error, schema of a 422), and
@@ -31,6 +77,7 @@ func errorBodies(f stdapi.Format) (media, anyError, validation string, comps map
 		"type":        "object",
 		"description": "One problem with one input value.",
 		"required":    []any{"type", "loc", "msg"},
+		orderKey:      []any{"type", "loc", "msg", "input", "ctx"},
 		"properties": map[string]any{
 			"type": map[string]any{"type": "string", "description": "A machine-readable code, such as missing or string_too_short."},
 			"loc": map[string]any{
@@ -66,6 +113,7 @@ func errorBodies(f stdapi.Format) (media, anyError, validation string, comps map
 			"type":        "object",
 			"description": "An RFC 9457 problem; a 422 lists every validation error in errors.",
 			"required":    []any{"type", "title", "status"},
+			orderKey:      []any{"type", "title", "status", "detail", "instance", "errors", "data"},
 			"properties": map[string]any{
 				"type":     map[string]any{"type": "string", "format": "uri-reference", "description": "The problem type; about:blank when the status says it all."},
 				"title":    map[string]any{"type": "string"},

@@ -182,7 +182,32 @@ func (g *schemaSet) root(t reflect.Type, v *validate.Value, m mode) (any, error)
 		}
 		g.roots[base] = rm
 	}
-	return g.adjust(g.refs(deepCopy(rm), m), t, v, m, nil)
+	s, err := g.adjust(g.refs(deepCopy(rm), m), t, v, m, nil)
+	if err == nil && m == modeOut && (t.Kind() == reflect.Slice || t.Kind() == reflect.Map) {
+		// bind writes a nil slice body as [] and a nil map as {}.
+		s = notNull(s)
+	}
+	return s, err
+}
+
+// notNull undoes makeNullable on s.
+func notNull(s any) any {
+	m, _ := s.(map[string]any)
+	if types, ok := m["type"].([]any); ok && len(types) == 2 && types[1] == "null" {
+		m["type"] = types[0]
+		return m
+	}
+	branches, _ := m["anyOf"].([]any)
+	if len(branches) != 2 || !equalJSON(branches[1], map[string]any{"type": "null"}) {
+		return s
+	}
+	inner, _ := branches[0].(map[string]any)
+	for k, v := range m {
+		if k != "anyOf" {
+			inner[k] = v
+		}
+	}
+	return inner
 }
 
 // toMap converts an invopop schema to generic JSON values, numbers kept
@@ -279,9 +304,32 @@ func (g *schemaSet) byName(name string) reflect.Type {
 	return g.types[name]
 }
 
+// Describer is implemented by types that describe themselves: the
+// description of their component, which Go's doc comments cannot give at
+// run time. A method on the value or on the pointer is called on the zero
+// value.
+type Describer interface {
+	OpenAPIDescription() string
+}
+
+var describer = reflect.TypeFor[Describer]()
+
 // definition processes one component for mode m.
 func (g *schemaSet) definition(s map[string]any, t reflect.Type, m mode) (map[string]any, error) {
 	g.refs(s, m)
+	if t != nil {
+		var d Describer
+		if t.Implements(describer) {
+			d, _ = reflect.Zero(t).Interface().(Describer)
+		} else if reflect.PointerTo(t).Implements(describer) {
+			d, _ = reflect.New(t).Interface().(Describer)
+		}
+		if d != nil {
+			if text := d.OpenAPIDescription(); text != "" {
+				s["description"] = text
+			}
+		}
+	}
 	if t == nil || t.Kind() != reflect.Struct || t.Implements(customSchema) || reflect.PointerTo(t).Implements(customSchema) {
 		return s, nil
 	}
@@ -298,12 +346,13 @@ func (g *schemaSet) object(s map[string]any, t reflect.Type, m mode) error {
 		return fmt.Errorf("docs: %w", err)
 	}
 	props, _ := s["properties"].(map[string]any)
-	var required []any
+	var required, order []any
 	for _, f := range plan.Object().Fields {
 		p, ok := props[f.JSONName]
 		if !ok {
 			continue
 		}
+		order = append(order, f.JSONName)
 		sf := t.FieldByIndex(f.Index)
 		ps, err := g.adjust(p, f.Type, &f.Value, m, &sf)
 		if err != nil {
@@ -317,6 +366,9 @@ func (g *schemaSet) object(s map[string]any, t reflect.Type, m mode) error {
 	delete(s, "required")
 	if len(required) > 0 {
 		s["required"] = required
+	}
+	if len(order) > 0 {
+		s[orderKey] = order
 	}
 	delete(s, "additionalProperties")
 	if m == modeIn && (t.Implements(forbidder) || reflect.PointerTo(t).Implements(forbidder)) {

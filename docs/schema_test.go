@@ -35,7 +35,7 @@ func TestFreeFormObjects(t *testing.T) {
 		{[]string{"freeForm", "properties", "names"}, `{"additionalProperties":{"type":"string"},"type":"object"}`},
 		{[]string{"freeForm-Output", "properties", "meta"}, `{"additionalProperties":true,"type":["object","null"]}`},
 		{[]string{"freeForm-Output", "properties", "keys"}, `{"items":{"additionalProperties":true,"type":["object","null"]},"type":["array","null"]}`},
-		{[]string{"stdapi.FieldError", "properties", "ctx"}, `{"additionalProperties":true,"description":"The parameters of the failed rule.","type":"object"}`},
+		{[]string{"FieldError", "properties", "ctx"}, `{"additionalProperties":true,"description":"The parameters of the failed rule.","type":"object"}`},
 	} {
 		got := jsonOf(t, at(t, doc, append([]string{"components", "schemas"}, tt.path...)...))
 		if got != tt.want {
@@ -94,5 +94,38 @@ func TestNumberFormats(t *testing.T) {
 	param := at(t, doc, "paths", "/n", "post", "parameters").([]any)[0]
 	if got := jsonOf(t, at(t, param, "schema")); got != `{"format":"int64","type":"integer"}` {
 		t.Errorf("query limit = %s", got)
+	}
+}
+
+type tagged struct {
+	Tags []string `json:"tags"`
+}
+
+// A []T or map body is a plain array or object, as bind writes a nil one
+// [] or {}; a slice inside a body may be null, as encoding/json writes it,
+// and so may a pointer body.
+func TestListBodiesAreNotNull(t *testing.T) {
+	api := docs.New(docs.Info{Title: "t"})
+	mux := http.NewServeMux()
+	api.Handle(mux, "GET /list", bind.Handler(func(context.Context, *struct{}) ([]tagged, error) { return nil, nil }))
+	api.Handle(mux, "GET /map", bind.Handler(func(context.Context, *struct{}) (map[string]int, error) { return nil, nil }))
+	api.Handle(mux, "POST /created", bind.Handler(func(context.Context, *struct{}) (bind.Response[[]int], error) {
+		return bind.Response[[]int]{}, nil
+	}, bind.Status(201)))
+	api.Handle(mux, "GET /ptr", bind.Handler(func(context.Context, *struct{}) (*[]int, error) { return nil, nil }))
+	doc := documentOf(t, api)
+	schema := func(path, method, status string) string {
+		return jsonOf(t, at(t, doc, "paths", path, method, "responses", status, "content", "application/json", "schema"))
+	}
+	for _, tt := range []struct{ got, want string }{
+		{schema("/list", "get", "200"), `{"items":{"$ref":"#/components/schemas/tagged"},"type":"array"}`},
+		{schema("/map", "get", "200"), `{"additionalProperties":{"format":"int64","type":"integer"},"type":"object"}`},
+		{schema("/created", "post", "201"), `{"items":{"format":"int64","type":"integer"},"type":"array"}`},
+		{schema("/ptr", "get", "200"), `{"items":{"format":"int64","type":"integer"},"type":["array","null"]}`},
+		{jsonOf(t, at(t, doc, "components", "schemas", "tagged", "properties", "tags")), `{"items":{"type":"string"},"type":["array","null"]}`},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got\n%s\nwant\n%s", tt.got, tt.want)
+		}
 	}
 }

@@ -172,8 +172,9 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // OpenAPIOperation describes the endpoint for documentation generators
 // (package docs): the password request form (RFC 6749 §4.3.2), the token
-// response (§5.1) and the error responses (§5.2). The document then says
-// what clients really send and get, which bind-style defaults would not.
+// response (§5.1) and the error responses (§5.2), titled TokenRequest,
+// Token and TokenError (package docs names components after them). The
+// document then says what clients really send and get, which bind-style defaults would not.
 func (t *TokenEndpoint) OpenAPIOperation() map[string]any {
 	str := func(description string) map[string]any {
 		return map[string]any{"type": "string", "description": description}
@@ -189,7 +190,8 @@ func (t *TokenEndpoint) OpenAPIOperation() map[string]any {
 		required = []any{"grant_type", "username", "password"}
 	}
 	form := map[string]any{
-		"type": "object",
+		"title": "TokenRequest",
+		"type":  "object",
 		"properties": map[string]any{
 			"grant_type":    grant,
 			"username":      str("The user's name."),
@@ -201,7 +203,8 @@ func (t *TokenEndpoint) OpenAPIOperation() map[string]any {
 		"required": required,
 	}
 	token := map[string]any{
-		"type": "object",
+		"title": "Token",
+		"type":  "object",
 		"properties": map[string]any{
 			"access_token":  str("The token to send as Authorization: Bearer."),
 			"token_type":    str("Always bearer."),
@@ -212,7 +215,8 @@ func (t *TokenEndpoint) OpenAPIOperation() map[string]any {
 		"required": []any{"access_token", "token_type"},
 	}
 	oauthError := map[string]any{
-		"type": "object",
+		"title": "TokenError",
+		"type":  "object",
 		"properties": map[string]any{
 			"error": map[string]any{"type": "string", "enum": []any{
 				ErrInvalidRequest, ErrInvalidClient, ErrInvalidGrant, ErrUnauthorizedClient, ErrUnsupportedGrantType, ErrInvalidScope,

@@ -6,7 +6,7 @@ import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
 type Item = components["schemas"]["Item"];
-type Problem = components["schemas"]["stdapi.Problem"];
+type Problem = components["schemas"]["Problem"];
 type WSQuery = paths["/ws"]["get"]["parameters"]["query"];
 
 // Node.js globals, declared here rather than through @types/node.

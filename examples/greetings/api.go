@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"sort"
 
@@ -33,6 +34,11 @@ type Config struct {
 	// APIKey, when not empty, is the key the greetings require in
 	// "Authorization: Key <key>". Default: no key, the API is open.
 	APIKey string
+	// DocsAssets, when not nil, serves the docs pages' scripts from a
+	// node_modules directory holding swagger-ui-dist and redoc (flag
+	// -docs-assets), for a machine without network access. Default: nil,
+	// the CDN.
+	DocsAssets fs.FS
 }
 
 // New returns the greetings API: its routes, OpenAPI document, Swagger UI
@@ -79,6 +85,10 @@ func New(cfg Config) (http.Handler, error) {
 	api.Handle(mux, "GET /greetings/{lang}", one,
 		docs.Summary("Get one greeting"), docs.Tags("greetings"),
 		docs.Response(http.StatusNotFound, nil, "No greeting for this language"))
-	api.Mount(mux, docs.RedirectRoot())
+	opts := []docs.MountOption{docs.RedirectRoot()}
+	if cfg.DocsAssets != nil {
+		opts = append(opts, docs.AssetsFS(cfg.DocsAssets))
+	}
+	api.Mount(mux, opts...)
 	return stdapi.RouteErrors(mux), nil
 }

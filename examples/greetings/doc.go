@@ -12,5 +12,7 @@
 // the header "Authorization: Key $GREETINGS_API_KEY", as content restricted
 // on Posit Connect does.
 //
-// Flags: -addr, the listen address (default 127.0.0.1:8000).
+// Flags: -addr, the listen address (default 127.0.0.1:8000); -docs-assets,
+// a node_modules directory holding swagger-ui-dist and redoc, to serve
+// the docs pages' scripts without network access (default: the CDN).
 package main

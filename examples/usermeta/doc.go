@@ -14,5 +14,7 @@
 //
 // Flags: -addr, the listen address (default 127.0.0.1:8000); -trusted-proxy,
 // comma-separated networks whose requests may carry the header (default
-// 127.0.0.0/8,::1/128).
+// 127.0.0.0/8,::1/128); -docs-assets, a node_modules directory holding
+// swagger-ui-dist and redoc, to serve the docs pages' scripts without
+// network access (default: the CDN).
 package main

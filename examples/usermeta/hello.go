@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net/http"
 	"net/netip"
 
@@ -24,6 +25,11 @@ type Config struct {
 	// RStudio-Connect-Credentials header; from any other peer the header
 	// is ignored. Empty means nobody is trusted.
 	TrustedProxies []netip.Prefix
+	// DocsAssets, when not nil, serves the docs pages' scripts from a
+	// node_modules directory holding swagger-ui-dist and redoc (flag
+	// -docs-assets), for a machine without network access. Default: nil,
+	// the CDN.
+	DocsAssets fs.FS
 }
 
 // CurrentUser returns the provider of the viewer: FastAPI's
@@ -71,6 +77,10 @@ func New(cfg Config) http.Handler {
 	api.Handle(mux, "GET /hello", deps.Requires(user)(hello),
 		docs.Summary("Greet the viewer"),
 		docs.Response(http.StatusBadRequest, nil, "Malformed RStudio-Connect-Credentials header"))
-	api.Mount(mux, docs.RedirectRoot())
+	opts := []docs.MountOption{docs.RedirectRoot()}
+	if cfg.DocsAssets != nil {
+		opts = append(opts, docs.AssetsFS(cfg.DocsAssets))
+	}
+	api.Mount(mux, opts...)
 	return deps.Scope(stdapi.RouteErrors(mux))
 }

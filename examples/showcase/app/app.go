@@ -131,7 +131,7 @@ func New(cfg Config) (*App, error) {
 	if cfg.DocsAssets != nil {
 		opts = append(opts, docs.AssetsFS(cfg.DocsAssets))
 	}
-	api.Mount(mux, append(opts, docs.RedirectRoot())...)
+	api.Mount(mux, append(opts, docs.RedirectRoot(), docs.OpenAPIYAMLPath("/openapi.yaml"))...)
 
 	// Last, so that nothing fails after the queue has started its Backend;
 	// the routes above reach it through a only when they serve a request.

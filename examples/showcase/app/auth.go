@@ -175,7 +175,8 @@ func (a *auth) routes(api *docs.API, mux *http.ServeMux) {
 		docs.Description("Swagger UI's **Authorize** posts this form. Answers a JWT, or an RFC 6749 error "+
 			"such as `{\"error\":\"invalid_grant\"}` with status 400. After 5 failed logins of a user "+
 			"(20 from one address) in 15 minutes, answers 429 with Retry-After."),
-		docs.Response(http.StatusTooManyRequests, nil, "Too many failed logins: retry after Retry-After seconds"))
+		docs.Response(http.StatusTooManyRequests, nil, "Too many failed logins: retry after Retry-After seconds"),
+		docs.ResponseHeader(http.StatusTooManyRequests, "Retry-After", 0, "The seconds left in the throttle's window"))
 
 	me := bind.Handler(func(ctx context.Context, _ *struct{}) (User, error) {
 		claims := security.MustUser[*UserClaims](ctx)

@@ -93,12 +93,14 @@ func (a *App) backgroundRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 		docs.Summary("Mail an items report, from the job queue"), docs.Tags("background"),
 		docs.Description("Enqueues an items-report job, run by the queue's workers with retries. See it in GET /outbox. "+
 			"The in-memory queue holds at most 10 seconds of work, so that it drains at shutdown: beyond, 503 with Retry-After."),
-		docs.Response(http.StatusServiceUnavailable, nil, "The queue is full: retry after Retry-After seconds"))
+		docs.Response(http.StatusServiceUnavailable, nil, "The queue is full: retry after Retry-After seconds"),
+		docs.ResponseHeader(http.StatusServiceUnavailable, "Retry-After", 0, "The seconds to wait before retrying"))
 
 	api.Handle(mux, "GET /outbox", auth.throttle.Middleware(security.Require(auth.basic)(bind.Handler(
 		func(context.Context, *struct{}) ([]Mail, error) { return a.outbox.Mails(), nil }))),
 		docs.Summary("The mails sent, with HTTP Basic"), docs.Tags("background"),
-		docs.Response(http.StatusTooManyRequests, nil, "Too many failed logins: retry after Retry-After seconds"))
+		docs.Response(http.StatusTooManyRequests, nil, "Too many failed logins: retry after Retry-After seconds"),
+		docs.ResponseHeader(http.StatusTooManyRequests, "Retry-After", 0, "The seconds left in the throttle's window"))
 
 	sessions := a.db.Sessions()
 	api.Handle(mux, "GET /stats", security.Require(auth.apiKey)(bind.Handler(

@@ -33,7 +33,7 @@
 //	GET    /feed, /items/changes        the live feed page and its server-sent events (public)
 //	GET    /items/export                every item as JSON Lines, streamed (scope items:read)
 //	GET    /.well-known/jwks.json       the public key of the tokens
-//	GET    /openapi.json, /docs, /redoc the API's documentation; GET / redirects to /docs
+//	GET    /openapi.json, /docs, /redoc the API's documentation (also /openapi.yaml, /openapi-3.0.json); GET / redirects to /docs
 //
 // # Configuration and its defaults
 //

@@ -79,7 +79,8 @@ func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 			Header: http.Header{"Location": {"/items/" + strconv.FormatInt(it.ID, 10)}},
 			Body:   it,
 		}, err
-	}, bind.Status(http.StatusCreated))), docs.Summary("Create an item"), docs.Tags("items"))
+	}, bind.Status(http.StatusCreated))), docs.Summary("Create an item"), docs.Tags("items"),
+		docs.ResponseHeader(http.StatusCreated, "Location", "", "The URL of the new item"))
 
 	api.Handle(mux, "GET /items/{id}", read(bind.Handler(func(ctx context.Context, in *ItemID) (Item, error) {
 		s, err := sessions.From(ctx)
