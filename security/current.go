@@ -90,3 +90,9 @@ func (p *Principal[T]) OpenAPISecurity() (string, map[string]any, []string) {
 	name, scheme, _ := p.scheme.OpenAPISecurity()
 	return name, scheme, slices.Clone(p.scopes)
 }
+
+// PrincipalType returns *Identity, the type of PositConnect's principals.
+func (p *PositConnect) PrincipalType() reflect.Type { return reflect.TypeFor[*Identity]() }
+
+// PrincipalType returns *Identity, the type of ForwardedUser's principals.
+func (f *ForwardedUser) PrincipalType() reflect.Type { return reflect.TypeFor[*Identity]() }

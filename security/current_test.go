@@ -108,3 +108,13 @@ func TestCurrentChecksTheTypeAtStartUp(t *testing.T) {
 	_ = security.Current[*member](&typedScheme{}) // fine
 	security.Current[string](&typedScheme{})
 }
+
+func TestCurrentIdentity(t *testing.T) {
+	defer func() {
+		if got, want := recover(), "security: Current[*security_test.member]: the scheme returns *security.Identity"; got != want {
+			t.Errorf("panic %v, want %q", got, want)
+		}
+	}()
+	_ = security.Current[*security.Identity](&security.PositConnect{})
+	security.Current[*member](&security.ForwardedUser{})
+}
