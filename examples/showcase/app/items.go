@@ -26,25 +26,31 @@ type Item struct {
 	Owner string `json:"owner" example:"alice"`
 }
 
-// ListItems is the input of GET /items.
+// ListItems is the input of GET /items: paging, and the request's
+// database session (a dependency).
 type ListItems struct {
-	Skip  int `query:"skip" default:"0" validate:"min=0" doc:"Items to skip"`
-	Limit int `query:"limit" default:"10" validate:"min=1,max=100" doc:"Items to return"`
+	DB    *Session `dep:""`
+	Skip  int      `query:"skip" default:"0" validate:"min=0" doc:"Items to skip"`
+	Limit int      `query:"limit" default:"10" validate:"min=1,max=100" doc:"Items to return"`
 }
 
 // ItemID is the input of the routes of one item.
 type ItemID struct {
-	ID int64 `path:"id" validate:"min=1" doc:"The item's id"`
+	DB *Session `dep:""`
+	ID int64    `path:"id" validate:"min=1" doc:"The item's id"`
 }
 
 // CreateItem is the input of POST /items.
 type CreateItem struct {
+	DB   *Session    `dep:""`
+	User *UserClaims `dep:""`
 	Body ItemIn
 }
 
 // ReplaceItem is the input of PUT /items/{id}.
 type ReplaceItem struct {
-	ID   int64 `path:"id" validate:"min=1" doc:"The item's id"`
+	DB   *Session `dep:""`
+	ID   int64    `path:"id" validate:"min=1" doc:"The item's id"`
 	Body ItemIn
 }
 
@@ -53,25 +59,18 @@ func itemNotFound(id int64) *stdapi.Error {
 }
 
 func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
-	sessions := a.db.Sessions()
-	read := security.Require(auth.oauth2, "items:read")
-	write := security.Require(auth.oauth2, "items:write")
+	items := api.Group(mux, "/items", docs.Tags("items"),
+		docs.Deps(a.db.Sessions(), security.Current[*UserClaims](auth.oauth2)))
+	read := docs.Use(security.Require(auth.oauth2, "items:read"))
+	write := docs.Use(security.Require(auth.oauth2, "items:write"))
 	notFound := docs.Response(http.StatusNotFound, nil, "No such item")
 
-	api.Handle(mux, "GET /items", read(bind.Handler(func(ctx context.Context, in *ListItems) ([]Item, error) {
-		s, err := sessions.From(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return s.List(ctx, in.Skip, in.Limit)
-	})), docs.Summary("List items"), docs.Tags("items"))
+	items.Handle("GET /", bind.Handler(func(ctx context.Context, in *ListItems) ([]Item, error) {
+		return in.DB.List(ctx, in.Skip, in.Limit)
+	}), docs.Summary("List items"), read)
 
-	api.Handle(mux, "POST /items", write(bind.Handler(func(ctx context.Context, in *CreateItem) (bind.Response[Item], error) {
-		s, err := sessions.From(ctx)
-		if err != nil {
-			return bind.Response[Item]{}, err
-		}
-		it, err := s.Create(ctx, in.Body, security.MustUser[*UserClaims](ctx).Subject)
+	items.Handle("POST /", bind.Handler(func(ctx context.Context, in *CreateItem) (bind.Response[Item], error) {
+		it, err := in.DB.Create(ctx, in.Body, in.User.Subject)
 		if err == nil {
 			a.changes.add("created", it)
 		}
@@ -79,27 +78,19 @@ func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 			Header: http.Header{"Location": {"/items/" + strconv.FormatInt(it.ID, 10)}},
 			Body:   it,
 		}, err
-	}, bind.Status(http.StatusCreated))), docs.Summary("Create an item"), docs.Tags("items"),
+	}, bind.Status(http.StatusCreated)), docs.Summary("Create an item"), write,
 		docs.ResponseHeader(http.StatusCreated, "Location", "", "The URL of the new item"))
 
-	api.Handle(mux, "GET /items/{id}", read(bind.Handler(func(ctx context.Context, in *ItemID) (Item, error) {
-		s, err := sessions.From(ctx)
-		if err != nil {
-			return Item{}, err
-		}
-		it, ok, err := s.Get(ctx, in.ID)
+	items.Handle("GET /{id}", bind.Handler(func(ctx context.Context, in *ItemID) (Item, error) {
+		it, ok, err := in.DB.Get(ctx, in.ID)
 		if err == nil && !ok {
 			err = itemNotFound(in.ID)
 		}
 		return it, err
-	})), docs.Summary("Get an item"), docs.Tags("items"), notFound)
+	}), docs.Summary("Get an item"), read, notFound)
 
-	api.Handle(mux, "PUT /items/{id}", write(bind.Handler(func(ctx context.Context, in *ReplaceItem) (Item, error) {
-		s, err := sessions.From(ctx)
-		if err != nil {
-			return Item{}, err
-		}
-		it, ok, err := s.Update(ctx, in.ID, in.Body)
+	items.Handle("PUT /{id}", bind.Handler(func(ctx context.Context, in *ReplaceItem) (Item, error) {
+		it, ok, err := in.DB.Update(ctx, in.ID, in.Body)
 		if err == nil && !ok {
 			err = itemNotFound(in.ID)
 		}
@@ -107,14 +98,10 @@ func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 			a.changes.add("updated", it)
 		}
 		return it, err
-	})), docs.Summary("Replace an item"), docs.Tags("items"), notFound)
+	}), docs.Summary("Replace an item"), write, notFound)
 
-	api.Handle(mux, "DELETE /items/{id}", write(bind.Handler(func(ctx context.Context, in *ItemID) (struct{}, error) {
-		s, err := sessions.From(ctx)
-		if err != nil {
-			return struct{}{}, err
-		}
-		ok, err := s.Delete(ctx, in.ID)
+	items.Handle("DELETE /{id}", bind.Handler(func(ctx context.Context, in *ItemID) (struct{}, error) {
+		ok, err := in.DB.Delete(ctx, in.ID)
 		if err == nil && !ok {
 			err = itemNotFound(in.ID)
 		}
@@ -122,5 +109,5 @@ func (a *App) itemRoutes(api *docs.API, mux *http.ServeMux, auth *auth) {
 			a.changes.add("deleted", ItemRef{ID: in.ID})
 		}
 		return struct{}{}, err
-	}, bind.Status(http.StatusNoContent))), docs.Summary("Delete an item"), docs.Tags("items"), notFound)
+	}, bind.Status(http.StatusNoContent)), docs.Summary("Delete an item"), write, notFound)
 }
