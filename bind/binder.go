@@ -15,13 +15,16 @@ import (
 // handler that returns it from Unwrap, or that embeds it), it receives the
 // route's dependencies.
 type Binder[In any] struct {
-	input  *Input
-	limits Limits
-	deps   []Dependency
-	set    atomic.Pointer[depSet]
+	input    *Input
+	limits   Limits
+	deps     []Dependency // Deps
+	required []Dependency // Requires
+	own      *depSet      // chosen from Deps and Requires alone, if complete
+	set      atomic.Pointer[depSet]
 }
 
-// NewBinder compiles In and returns its Binder. WithLimits and Deps apply;
+// NewBinder compiles In and returns its Binder. WithLimits, Deps and
+// Requires apply;
 // Status has no effect. NewBinder panics on an invalid In, as Handler does.
 func NewBinder[In any](opts ...Option) *Binder[In] {
 	b := new(Binder[In])
@@ -40,9 +43,10 @@ func (b *Binder[In]) init(opts []Option) int {
 	for _, o := range opts {
 		o(&c)
 	}
-	b.input, b.limits, b.deps = input, c.limits.withDefaults(), c.deps
-	if len(input.Deps) > 0 {
-		if s, err := chooseDeps(input, b.deps); err == nil {
+	b.input, b.limits, b.deps, b.required = input, c.limits.withDefaults(), c.deps, c.required
+	if len(input.Deps) > 0 || len(c.required) > 0 {
+		if s, err := chooseDeps(input, b.deps, b.required); err == nil {
+			b.own = s
 			b.set.Store(s) // complete without the route's groups
 		}
 	}

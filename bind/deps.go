@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/stdapi/stdapi"
@@ -38,13 +39,23 @@ type Dependency interface {
 // offer; Dependencies reports the ones chosen, for documentation.
 type Dependent interface {
 	// UseDependencies gives every dep field that Deps did not fill the
-	// first of ds whose DependencyType is assignable to the field's type.
-	// It returns an error naming the fields none of them provides, or
-	// fields already given different dependencies by an earlier call.
-	UseDependencies(ds []Dependency) error
+	// first of offered whose DependencyType is assignable to the field's
+	// type, and adds required to the dependencies resolved for their effect
+	// (see Requires). It returns an error naming the fields none of them
+	// provides, or when an earlier call chose differently.
+	UseDependencies(offered, required []Dependency) error
 	// Dependencies returns the dependency of each dep field, in field
 	// order; nil for a field that has none yet.
 	Dependencies() []Dependency
+}
+
+// Requires makes a Handler resolve ds before its function, in order, for
+// their effect only: FastAPI's dependencies=[Depends(verify_token)]. Their
+// 422s come first in the handler's one 422, with those of its dep fields and
+// its own input; another error (a 400, a 401) is the response. docs.Requires
+// adds a route's and its groups' to these.
+func Requires(ds ...Dependency) Option {
+	return func(c *config) { c.required = append(c.required, ds...) }
 }
 
 // Deps offers dependencies to a Handler's dep fields, before those of the
@@ -72,9 +83,11 @@ func (in *Input) addDep(t reflect.Type, sf reflect.StructField, index []int) err
 	return nil
 }
 
-// depSet is the dependency chosen for each dep field of an input.
+// depSet is the dependency chosen for each dep field of an input, and the
+// ones resolved for their effect.
 type depSet struct {
-	deps []Dependency // by Input.Deps index
+	deps     []Dependency // by Input.Deps index
+	required []Dependency
 }
 
 // Dependencies returns the dependency of each dep field, in field order;
@@ -89,16 +102,15 @@ func (b *Binder[In]) Dependencies() []Dependency {
 // UseDependencies gives every dep field that Deps did not fill the first of
 // ds whose DependencyType is assignable to the field's type (see
 // Dependent).
-func (b *Binder[In]) UseDependencies(ds []Dependency) error {
-	chosen, err := chooseDeps(b.input, append(b.deps[:len(b.deps):len(b.deps)], ds...))
+func (b *Binder[In]) UseDependencies(offered, required []Dependency) error {
+	chosen, err := chooseDeps(b.input, append(b.deps[:len(b.deps):len(b.deps)], offered...),
+		append(b.required[:len(b.required):len(b.required)], required...))
 	if err != nil {
 		return err
 	}
-	if old := b.set.Load(); old != nil {
-		for i := range old.deps {
-			if old.deps[i] != chosen.deps[i] {
-				return fmt.Errorf("bind: %s.%s: the handler is registered twice with different dependencies for the field", b.input.Type, b.input.Deps[i].Name)
-			}
+	if old := b.set.Load(); old != nil && old != b.own {
+		if !slices.Equal(old.deps, chosen.deps) || !slices.Equal(old.required, chosen.required) {
+			return fmt.Errorf("bind: %s: the handler is registered twice with different dependencies", b.input.Type)
 		}
 		return nil
 	}
@@ -106,10 +118,19 @@ func (b *Binder[In]) UseDependencies(ds []Dependency) error {
 	return nil
 }
 
+// RequiredDependencies returns the dependencies resolved for their effect
+// (Requires, docs.Requires), in order.
+func (b *Binder[In]) RequiredDependencies() []Dependency {
+	if s := b.set.Load(); s != nil {
+		return s.required
+	}
+	return b.required
+}
+
 // chooseDeps picks, for each dep field of in, the first of ds that provides
 // its type.
-func chooseDeps(in *Input, ds []Dependency) (*depSet, error) {
-	s := &depSet{deps: make([]Dependency, len(in.Deps))}
+func chooseDeps(in *Input, ds, required []Dependency) (*depSet, error) {
+	s := &depSet{deps: make([]Dependency, len(in.Deps)), required: slices.DeleteFunc(slices.Clone(required), isNil)}
 	var missing []string
 	for i, f := range in.Deps {
 		for _, d := range ds {
@@ -130,21 +151,25 @@ func chooseDeps(in *Input, ds []Dependency) (*depSet, error) {
 
 // resolveDeps fills the dep fields of v. It returns the validation errors of
 // the dependencies' own inputs, or another error that is the response.
-func (b *Binder[In]) resolveDeps(r *http.Request, v reflect.Value) ([]stdapi.FieldError, error) {
-	s := b.set.Load()
+func (b *Binder[In]) resolveDeps(r *http.Request, v reflect.Value, s *depSet) ([]stdapi.FieldError, error) {
 	if s == nil {
 		return nil, fmt.Errorf("bind: %s: dependency fields without dependencies: register the route with docs or pass bind.Deps", b.input.Type)
 	}
 	var fes []stdapi.FieldError
+	for _, d := range s.required {
+		if _, err := d.Resolve(r); err != nil {
+			if fes, err = invalid(fes, err); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for i, d := range s.deps {
 		val, err := d.Resolve(r)
 		if err != nil {
-			var e *stdapi.Error
-			if errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity && len(e.Errors) > 0 {
-				fes = append(fes, e.Errors...)
-				continue
+			if fes, err = invalid(fes, err); err != nil {
+				return nil, err
 			}
-			return nil, err
+			continue
 		}
 		f := v.FieldByIndex(b.input.Deps[i].Index)
 		rv := reflect.ValueOf(val)
@@ -160,19 +185,32 @@ func (b *Binder[In]) resolveDeps(r *http.Request, v reflect.Value) ([]stdapi.Fie
 	return fes, nil
 }
 
-// bindAll binds in from r, then resolves the dependencies, and merges their
+// invalid adds the field errors of a dependency's 422 to fes; any other
+// error is returned.
+func invalid(fes []stdapi.FieldError, err error) ([]stdapi.FieldError, error) {
+	var e *stdapi.Error
+	if errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity && len(e.Errors) > 0 {
+		return append(fes, e.Errors...), nil
+	}
+	return fes, err
+}
+
+func isNil(d Dependency) bool { return d == nil }
+
+// bind binds in from r, then resolves the dependencies, and merges their
 // 422s.
 func (b *Binder[In]) bind(st *state, r *http.Request, in *In) error {
 	v := reflect.ValueOf(in).Elem()
 	err := st.bind(b.input, r, v, b.limits)
-	if len(b.input.Deps) == 0 {
+	s := b.set.Load()
+	if len(b.input.Deps) == 0 && (s == nil || len(s.required) == 0) {
 		return err
 	}
 	own, _ := err.(*stdapi.Error) // what bind returns: no errors.As, whose target escapes
 	if err != nil && (own == nil || own.Status != http.StatusUnprocessableEntity) {
 		return err // an unreadable body: nothing to merge with
 	}
-	fes, derr := b.resolveDeps(r, v)
+	fes, derr := b.resolveDeps(r, v, s)
 	if derr != nil {
 		return derr
 	}

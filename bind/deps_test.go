@@ -68,7 +68,7 @@ func TestDependencyFields(t *testing.T) {
 func TestDependencyChoice(t *testing.T) {
 	h := bind.Handler(greet, bind.Deps(fixed[*settings]{v: &settings{Greeting: "Hi"}})).(bind.Dependent)
 	// The handler's own dependency wins over the route's.
-	if err := h.UseDependencies([]bind.Dependency{fixed[*settings]{v: &settings{Greeting: "Yo"}}}); err != nil {
+	if err := h.UseDependencies([]bind.Dependency{fixed[*settings]{v: &settings{Greeting: "Yo"}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	w := httptest.NewRecorder()
@@ -77,7 +77,7 @@ func TestDependencyChoice(t *testing.T) {
 		t.Errorf("got %s", w.Body)
 	}
 	bare := bind.Handler(greet).(bind.Dependent)
-	err := bare.UseDependencies([]bind.Dependency{fixed[string]{}})
+	err := bare.UseDependencies([]bind.Dependency{fixed[string]{}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "no dependency provides Settings *bind_test.settings") {
 		t.Errorf("err = %v", err)
 	}

@@ -45,9 +45,10 @@ func Handler[In, Out any](fn func(ctx context.Context, in *In) (Out, error), opt
 type Option func(*config)
 
 type config struct {
-	status int
-	limits Limits
-	deps   []Dependency
+	status   int
+	limits   Limits
+	deps     []Dependency
+	required []Dependency
 }
 
 // Status sets the status of successful responses (default 200).

@@ -115,3 +115,14 @@ func Use(mw ...func(http.Handler) http.Handler) Option {
 func Deps(ds ...bind.Dependency) Option {
 	return func(o *operation) { o.offered = append(append([]bind.Dependency(nil), ds...), o.offered...) }
 }
+
+// Requires makes the operation's bind handler resolve ds before its
+// function, for their effect only (FastAPI's dependencies=[...] on a router
+// or a path operation): a group's first, then the operation's. Their 422s
+// join the handler's own in one 422, first; another error (a 400, a 401) is
+// the response. Their parameters and security schemes are documented. The
+// operation must be a bind handler (or a ws.Endpoint): Handle panics
+// otherwise; give other handlers deps.Requires middleware with Use.
+func Requires(ds ...bind.Dependency) Option {
+	return func(o *operation) { o.required = append(o.required, ds...) }
+}

@@ -64,7 +64,7 @@ func groupApp(t *testing.T) (http.Handler, *docs.API, *[]string) {
 	mux := http.NewServeMux()
 	api := docs.New(docs.Info{Title: "groups", Version: "1"})
 	app := api.Group(mux, "", docs.Deps(db, security.Current[*groupUser](bearer)))
-	items := app.Group("/items", docs.Tags("items"), docs.Use(deps.Requires(token)),
+	items := app.Group("/items", docs.Tags("items"), docs.Requires(token),
 		docs.Response(http.StatusNotFound, nil, "Item not found"))
 	items.Handle("GET /", bind.Handler(func(_ context.Context, in *listIn) ([]string, error) {
 		log = append(log, "list by "+in.User.Name)
@@ -133,6 +133,29 @@ func TestGroupServes(t *testing.T) {
 }
 
 type agent string
+
+// A group's required dependency fails in the same 422 as the handler's
+// body, first, as FastAPI's router dependencies do.
+func TestGroupRequiresJoinsTheHandlers(t *testing.T) {
+	h, _, _ := groupApp(t)
+	w := serve(h, "POST", "/items", `{"nom":"x"}`, "Authorization", "Bearer alice", "X-Token", "ab")
+	want := `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors",` +
+		`"errors":[{"type":"string_too_short","loc":["header","x-token"],"msg":"String should have at least 3 characters","input":"ab","ctx":{"min_length":3}},` +
+		`{"type":"missing","loc":["body","name"],"msg":"Field required"}]}`
+	if w.Code != 422 || w.Body.String() != want {
+		t.Errorf("got %d %s\nwant %s", w.Code, w.Body, want)
+	}
+}
+
+func TestRequiresNeedsABindHandler(t *testing.T) {
+	defer func() {
+		if got, want := recoverString(recover()), "docs: GET /x: docs.Requires: the handler is not a bind handler; wrap it with deps.Requires (docs.Use)"; got != want {
+			t.Errorf("panic %q, want %q", got, want)
+		}
+	}()
+	token := deps.New(func(*http.Request) (bool, error) { return true, nil })
+	docs.New(docs.Info{Title: "t"}).Handle(http.NewServeMux(), "GET /x", http.NotFoundHandler(), docs.Requires(token))
+}
 
 // A dependency field's own inputs fail in the same 422 as the handler's
 // body, dependency errors first, as in FastAPI.

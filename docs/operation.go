@@ -196,9 +196,10 @@ type operation struct {
 	self             map[string]any   // from OperationDescriber
 	depInputs        []*bind.Input    // typed parameters of dependencies
 
-	use     []func(http.Handler) http.Handler // Use, outermost first
-	offered []bind.Dependency                 // Deps, the first preferred
-	handler http.Handler                      // the bind handler found by inspect
+	use      []func(http.Handler) http.Handler // Use, outermost first
+	offered  []bind.Dependency                 // Deps, the first preferred
+	required []bind.Dependency                 // Requires, outermost first
+	handler  http.Handler                      // the bind handler found by inspect
 
 	usesErrors bool // set by a build: the operation refers to error bodies
 }
@@ -302,10 +303,18 @@ func (op *operation) describeLayer(h any) {
 func (op *operation) useDeps() error {
 	d, ok := op.handler.(bind.Dependent)
 	if !ok {
+		if len(op.required) > 0 {
+			return fmt.Errorf("docs.Requires: the handler is not a bind handler; wrap it with deps.Requires (docs.Use)")
+		}
 		return nil
 	}
-	if err := d.UseDependencies(op.offered); err != nil {
+	if err := d.UseDependencies(op.offered, op.required); err != nil {
 		return err
+	}
+	if r, ok := d.(interface{ RequiredDependencies() []bind.Dependency }); ok {
+		for _, dep := range r.RequiredDependencies() {
+			op.describeLayer(dep)
+		}
 	}
 	for _, dep := range d.Dependencies() {
 		op.describeLayer(dep)

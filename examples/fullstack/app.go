@@ -168,7 +168,7 @@ func build(cfg Settings) (*app, http.Handler, error) {
 	root := api.Group(mux, "", docs.Deps(db, user), docs.Use(stdapi.OnError(unicorn)))
 	a.userRoutes(root, oauth2)
 	a.itemRoutes(root.Group("/items", docs.Tags("items"),
-		docs.Use(security.Require(oauth2, "items"), deps.Requires(token)),
+		docs.Use(security.Require(oauth2, "items")), docs.Requires(token),
 		docs.Response(http.StatusNotFound, nil, "Item not found")))
 	a.otherRoutes(root, oauth2)
 	var mount []docs.MountOption

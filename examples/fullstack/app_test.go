@@ -114,6 +114,11 @@ func TestItems(t *testing.T) {
 		{"a bad X-Token", c.Get("/items", testclient.Header("X-Token", "nope")), 400, `{"type":"about:blank","title":"Bad Request","status":400,"detail":"X-Token header invalid"}`},
 		{"no X-Token", c.Get("/items"), 422, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 validation error","errors":[` +
 			`{"type":"missing","loc":["header","x-token"],"msg":"Field required"}]}`},
+		{"the router's dependency and the body fail together", c.Post("/items", testclient.JSON(map[string]any{"price": -1})), 422,
+			`{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"3 validation errors","errors":[` +
+				`{"type":"missing","loc":["header","x-token"],"msg":"Field required"},` +
+				`{"type":"missing","loc":["body","title"],"msg":"Field required"},` +
+				`{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":-1,"ctx":{"gt":0}}]}`},
 		{"no catch-all below /items/", c.Get("/items/1/2", xt), 404, `{"type":"about:blank","title":"Not Found","status":404}`},
 	}
 	for _, tt := range tests {
