@@ -14,7 +14,7 @@ func TestOpen(t *testing.T) {
 		calls++
 		return func() { calls += 10 }
 	})
-	done := Open(context.WithValue(ctx, struct{}{}, 1)) // found through a child context
+	done := Open(context.WithValue(ctx, childKey{}, 1)) // found through a child context
 	if calls != 1 || done == nil {
 		t.Fatalf("calls %d, done is nil: %t", calls, done == nil)
 	}
@@ -23,3 +23,5 @@ func TestOpen(t *testing.T) {
 		t.Errorf("calls %d after done, want 11", calls)
 	}
 }
+
+type childKey struct{}
