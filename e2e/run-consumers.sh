@@ -1,6 +1,6 @@
 #!/bin/sh
 # CI checks of the showcase's OpenAPI document by the tools real clients
-# use: Spectral (spectral:oas, no error and no warning but the rules
+# use: Spectral on every example's document (spectral:oas, no error and no warning but the rules
 # e2e/.spectral.yaml switches off with a reason), openapi-typescript with a
 # typed openapi-fetch client under tsc --strict, run against the live
 # server, oapi-codegen's Go client (generated, built, run: a float64 and an
@@ -44,6 +44,25 @@ fetch "$base/openapi-3.0.json" "$out/showcase-3.0.json"
 
 step "Spectral (spectral:oas): the showcase"
 (cd e2e && npx --no-install spectral lint --quiet --fail-severity=warn -r .spectral.yaml "$out/showcase.json")
+
+step "Spectral (spectral:oas): the other examples' documents"
+for name in greetings usermeta fullstack; do
+	go build -o "$out/$name" "./examples/$name"
+	"$out/$name" -addr 127.0.0.1:0 >"$out/$name.out" 2>"$out/$name.err" &
+	epid=$!
+	url=
+	for _ in $(seq 100); do
+		url=$(sed -n 's/^listening on //p' "$out/$name.out")
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	[ -n "$url" ] || { echo "$name did not start:"; cat "$out/$name.err"; kill "$epid"; exit 1; }
+	fetch "$url/openapi.json" "$out/$name.json"
+	kill "$epid"
+	wait "$epid" 2>/dev/null || true
+	echo "$name"
+	(cd e2e && npx --no-install spectral lint --quiet --fail-severity=warn -r .spectral.yaml "$out/$name.json")
+done
 
 step "openapi-typescript, tsc --strict on the typed client, run against the server"
 (cd e2e && npx --no-install openapi-typescript "$out/showcase.json" --redocly consumers/redocly.yaml -o consumers/schema.d.ts >/dev/null)

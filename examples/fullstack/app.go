@@ -163,7 +163,7 @@ func build(cfg Settings) (*app, http.Handler, error) {
 	})
 
 	mux := http.NewServeMux()
-	api := docs.New(docs.Info{Title: "Full stack", Version: "1.0.0"},
+	api := docs.New(docs.Info{Title: "Full stack", Version: "1.0.0", Description: "FastAPI's full example, on stdapi."},
 		docs.Tag("users", "Sign up, log in, who am I"), docs.Tag("items", "Items CRUD"))
 	root := api.Group(mux, "", docs.Deps(db, user), docs.Use(stdapi.OnError(unicorn)))
 	a.userRoutes(root, oauth2)
@@ -277,7 +277,7 @@ func (a *app) otherRoutes(g *docs.Group, oauth2 *security.OAuth2Password) {
 			return nil, &UnicornError{Name: in.Name}
 		}
 		return map[string]string{"unicorn_name": in.Name}, nil
-	}), docs.Summary("Read a unicorn"), docs.Response(http.StatusTeapot, nil, "The unicorn did something"))
+	}), docs.Summary("Read a unicorn"), docs.Tags("unicorns"), docs.Response(http.StatusTeapot, nil, "The unicorn did something"))
 	g.Handle("GET /ws", ws.Endpoint(func(ctx context.Context, in *notifyIn, c *ws.Conn) error {
 		if err := a.hub.Join(in.Topic, c); err != nil {
 			return err
@@ -287,7 +287,7 @@ func (a *app) otherRoutes(g *docs.Group, oauth2 *security.OAuth2Password) {
 		return err
 	}), docs.Summary("Notifications"), docs.Tags("notifications"), docs.Use(security.Require(oauth2, "me")))
 	pages := templates.Must(templates.New(files, templates.Options{}))
-	g.Handle("GET /{$}", pages.Page("templates/index.html", nil), docs.Summary("The home page"),
+	g.Handle("GET /{$}", pages.Page("templates/index.html", nil), docs.Summary("The home page"), docs.Tags("pages"),
 		docs.ResponseMedia(http.StatusOK, "text/html", "The home page"))
 }
 

@@ -73,9 +73,9 @@ func New(cfg Config) http.Handler {
 		Title:       "User meta-data",
 		Version:     "1.0.0",
 		Description: "Greets the viewer that Posit Connect names in the RStudio-Connect-Credentials header.",
-	})
+	}, docs.Tag("greetings", "Who is looking"))
 	api.Handle(mux, "GET /hello", deps.Requires(user)(hello),
-		docs.Summary("Greet the viewer"),
+		docs.Summary("Greet the viewer"), docs.Tags("greetings"),
 		docs.Response(http.StatusBadRequest, nil, "Malformed RStudio-Connect-Credentials header"))
 	opts := []docs.MountOption{docs.RedirectRoot()}
 	if cfg.DocsAssets != nil {
