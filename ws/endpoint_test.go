@@ -304,13 +304,14 @@ func TestEndpointDocumented(t *testing.T) {
 	if err := json.Unmarshal(op["responses"], &responses); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(keys(responses), ","), "101,401,422"; got != want {
+	if got, want := strings.Join(keys(responses), ","), "101,401,403,422,426"; got != want {
 		t.Errorf("responses %s, want %s", got, want)
 	}
 	if got, want := compact(responses["101"]), `{"description":"Switching Protocols"}`; got != want {
 		t.Errorf("101 = %s, want %s", got, want)
 	}
-	if got, want := compact(doc.Paths["/plain"]["get"]["responses"]), `{"101":{"description":"Switching Protocols"}}`; got != want {
+	if got, want := compact(doc.Paths["/plain"]["get"]["responses"]),
+		`{"101":{"description":"Switching Protocols"},"403":{"description":"Origin not allowed"},"426":{"description":"Not a WebSocket handshake"}}`; got != want {
 		t.Errorf("plain Handler responses = %s, want %s", got, want)
 	}
 }

@@ -170,6 +170,16 @@ func (h *core) OutputType() reflect.Type { return nil }
 // handshake.
 func (h *core) SuccessStatus() int { return http.StatusSwitchingProtocols }
 
+// OpenAPIOperation documents what the handler answers before an upgrade:
+// 426 to a request that is not a WebSocket handshake, 403 to one from an
+// origin that is not allowed (package docs reads it).
+func (h *core) OpenAPIOperation() map[string]any {
+	return map[string]any{"responses": map[string]any{
+		"403": map[string]any{"description": "Origin not allowed"},
+		"426": map[string]any{"description": "Not a WebSocket handshake"},
+	}}
+}
+
 // run calls fn, turning a panic into a *stdapi.PanicError; aborted reports
 // a panic with http.ErrAbortHandler.
 func run(fn Func, c *Conn) (err error, aborted bool) {

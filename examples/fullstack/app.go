@@ -69,6 +69,11 @@ type UnicornError struct{ Name string }
 
 func (e *UnicornError) Error() string { return e.Name + " did something" }
 
+// UnicornMessage is the body of the 418 that an UnicornError answers.
+type UnicornMessage struct {
+	Message string `json:"message" example:"Oops! yolo did something."`
+}
+
 // The inputs of the routes: their parameters, body and dependencies.
 type (
 	signUpIn struct {
@@ -169,7 +174,7 @@ func build(cfg Settings) (*app, http.Handler, error) {
 	a.userRoutes(root, oauth2)
 	a.itemRoutes(root.Group("/items", docs.Tags("items"),
 		docs.Use(security.Require(oauth2, "items")), docs.Requires(token),
-		docs.Response(http.StatusNotFound, nil, "Item not found")))
+		docs.Response(http.StatusNotFound, nil, "Item not found"), docs.Response(http.StatusBadRequest, nil, "X-Token header invalid")))
 	a.otherRoutes(root, oauth2)
 	var mount []docs.MountOption
 	if cfg.Assets != nil {
@@ -277,7 +282,7 @@ func (a *app) otherRoutes(g *docs.Group, oauth2 *security.OAuth2Password) {
 			return nil, &UnicornError{Name: in.Name}
 		}
 		return map[string]string{"unicorn_name": in.Name}, nil
-	}), docs.Summary("Read a unicorn"), docs.Tags("unicorns"), docs.Response(http.StatusTeapot, nil, "The unicorn did something"))
+	}), docs.Summary("Read a unicorn"), docs.Tags("unicorns"), docs.Response(http.StatusTeapot, UnicornMessage{}, "The unicorn did something"))
 	g.Handle("GET /ws", ws.Endpoint(func(ctx context.Context, in *notifyIn, c *ws.Conn) error {
 		if err := a.hub.Join(in.Topic, c); err != nil {
 			return err
@@ -293,7 +298,7 @@ func (a *app) otherRoutes(g *docs.Group, oauth2 *security.OAuth2Password) {
 
 // unicorn answers an UnicornError: FastAPI's custom exception handler.
 func unicorn(w http.ResponseWriter, _ *http.Request, e *UnicornError) {
-	_ = bind.JSON(w, http.StatusTeapot, map[string]string{"message": "Oops! " + e.Error() + "."})
+	_ = bind.JSON(w, http.StatusTeapot, UnicornMessage{Message: "Oops! " + e.Error() + "."})
 }
 
 func found(ok bool, id int64) error {

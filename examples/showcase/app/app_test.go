@@ -603,6 +603,26 @@ func TestOpenAPI(t *testing.T) {
 	}
 }
 
+// TestPagesDocumentedHTML: the HTML pages say text/html in the document,
+// as they serve it.
+func TestPagesDocumentedHTML(t *testing.T) {
+	app := newApp(t)
+	doc, err := openapi3.NewLoader().LoadFromData(do(app, request{method: "GET", path: "/openapi.json"}).Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/chat", "/feed"} {
+		w := do(app, request{method: "GET", path: p})
+		if w.Code != 200 || w.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("GET %s: %d %s", p, w.Code, w.Header().Get("Content-Type"))
+		}
+		res := doc.Paths.Find(p).Get.Responses.Status(200)
+		if res == nil || res.Value.Content.Get("text/html") == nil || len(res.Value.Content) != 1 {
+			t.Errorf("GET %s: the documented 200 is not text/html alone: %+v", p, res)
+		}
+	}
+}
+
 func TestDocsPages(t *testing.T) {
 	app := newApp(t)
 	for _, p := range []string{"/docs", "/redoc", "/docs/oauth2-redirect"} {

@@ -60,8 +60,7 @@ func (a *App) chatRoutes(api *docs.API, mux *http.ServeMux, t *templates.Templat
 		docs.Response(http.StatusSwitchingProtocols, nil, "The WebSocket handshake succeeded"),
 		docs.Description("Connect with `?name=NAME`; send `{\"text\":\"...\"}`, receive `{\"from\":\"NAME\",\"text\":\"...\"}`. "+
 			"A message that is not valid is answered with a problem JSON, and the connection stays open."),
-		docs.Response(http.StatusUnprocessableEntity, nil, "Missing or invalid name"),
-		docs.Response(http.StatusUpgradeRequired, nil, "Not a WebSocket handshake"))
+		docs.Response(http.StatusUnprocessableEntity, nil, "Missing or invalid name"))
 }
 
 // chat runs one chatter's connection: join the room, relay each message

@@ -103,7 +103,8 @@ func (a *App) feed(ctx context.Context, in *FeedIn, s *stream.Stream[any]) error
 func (a *App) feedRoutes(api *docs.API, mux *http.ServeMux, auth *auth, t *templates.Templates) {
 	sessions := a.db.Sessions()
 	api.Handle(mux, "GET /feed", t.Page("feed.html", nil),
-		docs.Summary("The live feed page (HTML)"), docs.Tags("feed"))
+		docs.Summary("The live feed page (HTML)"), docs.Tags("feed"),
+		docs.ResponseMedia(http.StatusOK, "text/html", "The page"))
 
 	api.Handle(mux, "GET /items/changes", stream.Events(a.feed, stream.EventTypes(map[string]any{
 		"created": Item{}, "updated": Item{}, "deleted": ItemRef{},
