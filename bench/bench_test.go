@@ -71,3 +71,10 @@ func BenchmarkProtected(b *testing.B) {
 	tok := bench.Token("alice", "me", time.Now().Add(time.Hour))
 	benchServe(b, bearer(tok), http.StatusOK, true)
 }
+
+// BenchmarkProtectedItem is scenario 7 in process: scenario 2's request
+// behind an HS256 bearer JWT, POST /users/me/items/{id}.
+func BenchmarkProtectedItem(b *testing.B) {
+	tok := bench.Token("alice", "me", time.Now().Add(time.Hour))
+	benchServe(b, protectedItem(tok, validBody), http.StatusCreated, true)
+}

@@ -5,7 +5,7 @@
 # implementation in-process with httptest, or on 127.0.0.1:0 listeners
 # they open and close themselves. So this script installs nothing, starts
 # nothing and exports nothing; it exists so that CI can treat every nested
-# module alike. The timed runs (bench/run: go test -bench, wrk, FastAPI
-# under uvicorn) are not part of CI; bench/run installs wrk,
-# python3-fastapi and python3-uvicorn itself when run as root.
+# module alike. The timed runs (bench/run: go test -bench, bench/callgrind,
+# wrk, FastAPI under uvicorn) are not part of CI: they take minutes;
+# bench/run installs what it needs from Debian itself when run as root.
 :

@@ -17,6 +17,7 @@ func ExampleImplementations() {
 		fmt.Printf("%-8s %d %s\n", impl.Name, w.Code, strings.TrimSpace(w.Body.String()))
 	}
 	// Output:
+	// floor    200 {"lang":"es","text":"Hola"}
 	// net/http 200 {"lang":"es","text":"Hola"}
 	// stdapi   200 {"lang":"es","text":"Hola"}
 	// huma     200 {"lang":"es","text":"Hola"}

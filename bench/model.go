@@ -95,22 +95,25 @@ func Token(subject, scope string, exp time.Time) string {
 
 // An Implementation is one way of writing the benchmark's endpoints.
 type Implementation struct {
-	// Name names the implementation in results: "stdapi", "net/http",
-	// "huma", "gin" or "echo".
+	// Name names the implementation in results: "floor", "net/http",
+	// "stdapi", "huma", "gin" or "echo".
 	Name string
 	// Cmd is the directory under cmd/ of its server.
 	Cmd string
 	// New returns a handler serving GET /greetings/{lang} and POST
-	// /items/{id}, and GET /users/me when Protected.
+	// /items/{id}, and GET /users/me and POST /users/me/items/{id} (POST
+	// /items/{id} behind the bearer JWT) when Protected.
 	New func() http.Handler
-	// Protected reports whether the handler serves GET /users/me.
+	// Protected reports whether the handler serves the endpoints behind
+	// the bearer JWT.
 	Protected bool
 }
 
-// Implementations returns every implementation, hand-written net/http
-// (the floor the others are compared with) first.
+// Implementations returns every implementation, the floor (the fastest
+// hand-written net/http, which the others are compared with) first.
 func Implementations() []Implementation {
 	return []Implementation{
+		{Name: "floor", Cmd: "floor", New: Floor, Protected: true},
 		{Name: "net/http", Cmd: "nethttp", New: HandWritten, Protected: true},
 		{Name: "stdapi", Cmd: "stdapi", New: Stdapi, Protected: true},
 		{Name: "huma", Cmd: "huma", New: Huma},

@@ -54,6 +54,16 @@ func bearer(token string) request {
 	return request{method: "GET", target: "/users/me", header: map[string]string{"Authorization": "Bearer " + token}}
 }
 
+// protectedItem is POST /users/me/items/{id}: scenario 2's request behind
+// a bearer token.
+func protectedItem(token, body string) request {
+	q := itemRequest("/users/me/items/42?limit=5", body, nil)
+	if token != "" {
+		q.header["Authorization"] = "Bearer " + token
+	}
+	return q
+}
+
 // normalise reduces a response to what every implementation must agree
 // on: the status, then the canonical JSON of a 2xx body, the sorted
 // locations of a 422's errors (whatever each framework calls them), or the
@@ -143,6 +153,9 @@ func scenarios() []scenario {
 		{name: "2 default limit, optional fields absent",
 			req:  itemRequest("/items/7", `{"name":"Saw","price":9999.5,"category":"food"}`, nil),
 			want: `201 {"category":"food","id":7,"limit":10,"name":"Saw","price":9999.5,"quantity":0}`},
+		{name: "2 escaped query, other parameters",
+			req:  itemRequest("/items/42?x=a%26b&limit=%35&limit=7", validBody, nil),
+			want: `201 {"category":"tools","id":42,"limit":5,"name":"Hammer","price":12.5,"quantity":3}`},
 		{name: "2 bounds", req: itemRequest("/items/1?limit=100", `{"name":"`+strings.Repeat("é", 50)+`","price":0.01,"quantity":1000,"category":"toys"}`, nil),
 			want: `201 {"category":"toys","id":1,"limit":100,"name":"` + strings.Repeat("é", 50) + `","price":0.01,"quantity":1000}`},
 
@@ -161,6 +174,14 @@ func scenarios() []scenario {
 		{name: "5 alg none", req: bearer(noneToken), protected: true, want: "401 Bearer invalid_token"},
 		{name: "5 garbage", req: bearer("not.a.jwt"), protected: true, want: "401 Bearer invalid_token"},
 		{name: "5 missing scope", req: bearer(bench.Token("alice", "admin", exp)), protected: true, want: "403 Bearer insufficient_scope"},
+
+		{name: "7 protected item", req: protectedItem(good, validBody), protected: true,
+			want: `201 {"category":"tools","id":42,"limit":5,"name":"Hammer","price":12.5,"quantity":3}`},
+		{name: "7 protected item, invalid", req: protectedItem(good, invalidBody), protected: true,
+			want: "422 body.category body.name body.price"},
+		{name: "7 protected item, no token", req: protectedItem("", validBody), protected: true, want: "401 Bearer"},
+		{name: "7 protected item, missing scope", req: protectedItem(bench.Token("alice", "admin", exp), validBody), protected: true,
+			want: "403 Bearer insufficient_scope"},
 	}
 }
 
@@ -198,7 +219,7 @@ func TestRejectsMalformedInput(t *testing.T) {
 		{"string for a number", itemRequest("/items/42", `{"name":"a","price":"12","category":"food"}`, nil), nil},
 		{"empty body", itemRequest("/items/42", ``, nil), map[string]int{"huma": 400}},
 		{"text/plain body", itemRequest("/items/42", validBody, map[string]string{"Content-Type": "text/plain"}),
-			map[string]int{"net/http": 415, "stdapi": 415, "huma": 415}},
+			map[string]int{"floor": 415, "net/http": 415, "stdapi": 415, "huma": 415}},
 		{"path id not a number", itemRequest("/items/abc", validBody, nil), nil},
 		{"limit not a number", itemRequest("/items/42?limit=x", validBody, nil), nil},
 		{"limit overflows", itemRequest("/items/42?limit=99999999999999999999", validBody, nil), nil},

@@ -47,13 +47,16 @@ func Stdapi() http.Handler {
 		}
 		return Greeting{Lang: in.Lang, Text: text}, nil
 	}))
-	mux.Handle("POST /items/{id}", bind.Handler(func(_ context.Context, in *createItemIn) (Item, error) {
+	createItem := bind.Handler(func(_ context.Context, in *createItemIn) (Item, error) {
 		return newItem(in.ID, in.Limit, &in.Body), nil
-	}, bind.Status(http.StatusCreated)))
+	}, bind.Status(http.StatusCreated))
+	mux.Handle("POST /items/{id}", createItem)
 	me := bind.Handler(func(ctx context.Context, _ *struct{}) (User, error) {
 		c := security.MustUser[*security.Claims](ctx)
 		return User{Subject: c.Subject, Scope: c.Scope}, nil
 	})
-	mux.Handle("GET /users/me", security.Require(&security.Bearer{Verify: verifier.Verify}, Scope)(me))
+	require := security.Require(&security.Bearer{Verify: verifier.Verify}, Scope)
+	mux.Handle("GET /users/me", require(me))
+	mux.Handle("POST /users/me/items/{id}", require(createItem))
 	return mux
 }

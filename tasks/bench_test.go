@@ -58,6 +58,7 @@ func BenchmarkQueueThroughput(b *testing.B) {
 			tasks.Register(q, "noop", func(context.Context, struct{}) error { return nil })
 			ctx := context.Background()
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if err := tasks.Enqueue(ctx, q, "noop", struct{}{}); err != nil {
 					b.Fatal(err)
@@ -66,6 +67,7 @@ func BenchmarkQueueThroughput(b *testing.B) {
 			if err := q.Shutdown(ctx); err != nil {
 				b.Fatal(err)
 			}
+			reportCPU(b, start)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
 		})
 	}
@@ -80,6 +82,7 @@ func BenchmarkQueueThroughputParallel(b *testing.B) {
 	tasks.Register(q, "noop", func(context.Context, struct{}) error { return nil })
 	ctx := context.Background()
 	b.ReportAllocs()
+	start := cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if err := tasks.Enqueue(ctx, q, "noop", struct{}{}); err != nil {
@@ -91,5 +94,16 @@ func BenchmarkQueueThroughputParallel(b *testing.B) {
 	if err := q.Shutdown(ctx); err != nil {
 		b.Fatal(err)
 	}
+	reportCPU(b, start)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
+}
+
+// reportCPU reports the process's CPU time per job since start (cpu-ns/op)
+// and the jobs per second of CPU time that makes (cpu-jobs/s): the
+// throughput the queue reaches on cores of its own.
+func reportCPU(b *testing.B, start time.Duration) {
+	if cpu := cpuTime() - start; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "cpu-jobs/s")
+	}
 }

@@ -90,6 +90,7 @@ type Queue struct {
 	backend     Backend
 	maxAttempts int
 	timeout     time.Duration
+	deadlines   deadlines // enforces timeout
 	logger      *slog.Logger
 
 	regMu    sync.Mutex
@@ -129,6 +130,7 @@ func NewQueue(opts QueueOptions) (*Queue, error) {
 	if q.timeout == 0 {
 		q.timeout = time.Minute
 	}
+	q.deadlines.timeout = q.timeout
 	q.handlers.Store(&map[string]*handler{})
 	if q.backend == nil {
 		q.backend = newMemory(opts)
@@ -302,9 +304,9 @@ func (q *Queue) Work(ctx context.Context, job *Job) error {
 
 func (q *Queue) attempt(ctx context.Context, h *handler, job *Job) (err error) {
 	if q.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, q.timeout)
-		defer cancel()
+		c := q.deadlines.start(ctx)
+		defer q.deadlines.end(c)
+		ctx = c
 	}
 	defer func() {
 		if v := recover(); v != nil {

@@ -1,6 +1,7 @@
 package validate_test
 
 import (
+	"errors"
 	"math"
 	"net/netip"
 	"reflect"
@@ -131,5 +132,34 @@ func TestUniqueLongWithPointers(t *testing.T) {
 	s[68] = nil
 	if got := errorsJSON(t, one(reflect.TypeFor[[]*int](), "unique", s)); got == "" {
 		t.Error("two nil pointers are duplicates")
+	}
+}
+
+// TestLocsIndependent checks that the locs of one walk's errors, carved
+// from one allocation, do not share room: appending to one leaves the
+// next as it was.
+func TestLocsIndependent(t *testing.T) {
+	type pair struct {
+		A string `json:"a" validate:"min=2"`
+		B string `json:"b" validate:"min=2"`
+		C []int  `json:"c" validate:"dive,min=1"`
+	}
+	err := validate.Struct(&pair{A: "x", B: "y", C: []int{0, 0}})
+	var e *stdapi.Error
+	if !errors.As(err, &e) || len(e.Errors) != 4 {
+		t.Fatalf("got %v, want 4 field errors", err)
+	}
+	before := make([][]any, len(e.Errors))
+	for i, fe := range e.Errors {
+		before[i] = append([]any(nil), fe.Loc...)
+	}
+	for i := range e.Errors {
+		e.Errors[i].Loc = append(e.Errors[i].Loc, "extra", "more")
+	}
+	for i, fe := range e.Errors {
+		want := append(before[i], "extra", "more")
+		if !reflect.DeepEqual(fe.Loc, want) {
+			t.Errorf("error %d: loc %v, want %v", i, fe.Loc, want)
+		}
 	}
 }

@@ -22,16 +22,33 @@ type walker struct {
 	path   *[]step // the path to the value being checked, pooled
 	max    int     // errors dst may hold at most; 0: no limit
 	full   bool    // an error was dropped at max: stop walking
+	// locs is where the locs of this walk's errors are carved from, one
+	// allocation for several errors; carved parts are never written again.
+	locs []any
 }
 
 // add appends fe to dst, unless dst holds max errors already: then the walk
 // is full and stops.
 func (w *walker) add(fe stdapi.FieldError) {
+	if p := w.next(); p != nil {
+		*p = fe
+	}
+}
+
+// next appends a zero error to dst and returns it, or returns nil when dst
+// holds max errors already: then the walk is full and stops. Filling the
+// error in place keeps it off the heap. The first error makes room for 8,
+// rather than growing dst one error at a time.
+func (w *walker) next() *stdapi.FieldError {
 	if w.max > 0 && len(w.dst) >= w.max {
 		w.full = true
-		return
+		return nil
 	}
-	w.dst = append(w.dst, fe)
+	if len(w.dst) == cap(w.dst) && cap(w.dst) < 8 {
+		w.dst = append(make([]stdapi.FieldError, 0, 8), w.dst...)
+	}
+	w.dst = append(w.dst, stdapi.FieldError{})
+	return &w.dst[len(w.dst)-1]
 }
 
 // step is one step of the path to the value being checked. Steps are turned
@@ -280,7 +297,17 @@ func sortKeys(keys []reflect.Value) {
 // loc turns the current path into a loc: the prefix, the steps, then extra.
 func (w *walker) loc(extra []any) []any {
 	steps := *w.path
-	p := make([]any, 0, w.nshort+len(w.prefix)+len(steps)+len(extra))
+	n := w.nshort + len(w.prefix) + len(steps) + len(extra)
+	if n == 0 {
+		return []any{} // the root: [] in JSON, not null
+	}
+	if cap(w.locs)-len(w.locs) < n {
+		w.locs = make([]any, 0, max(4*n, 16))
+	}
+	// The full slice expression makes an append to this loc copy it
+	// rather than overwrite the next one.
+	p := w.locs[len(w.locs) : len(w.locs) : len(w.locs)+n]
+	w.locs = w.locs[:len(w.locs)+n]
 	p = append(p, w.short[:w.nshort]...)
 	p = append(p, w.prefix...)
 	for _, l := range steps {
@@ -303,15 +330,18 @@ func (w *walker) missing() {
 }
 
 func (w *walker) fail(r *rulePlan, v reflect.Value) {
+	fe := w.next()
+	if fe == nil {
+		return
+	}
 	// The rule's ctx map is shared by every error it makes (read-only).
-	fe := stdapi.FieldError{Type: r.code, Loc: w.loc(nil), Msg: r.msg, Ctx: r.ctx}
+	*fe = stdapi.FieldError{Type: r.code, Loc: w.loc(nil), Msg: r.msg, Ctx: r.ctx}
 	if r.detail != nil {
-		r.detail(v, &fe)
+		r.detail(v, fe)
 	}
 	if r.input {
 		fe.Input = input(v)
 	}
-	w.add(fe)
 }
 
 // MaxDepth is how deep the validator follows nested values (struct fields,

@@ -13,9 +13,15 @@ import (
 	"time"
 )
 
-// Bench holds the samples of one benchmark, one per -count run.
+// Bench holds the samples of one benchmark, one per -count run, and the
+// instructions per operation that bench/callgrind counted, with the
+// garbage collector off (Instr) and on (InstrGC).
 type Bench struct {
 	NsPerOp, BytesPerOp, AllocsPerOp []float64
+	Instr, InstrGC                   []float64
+	// BodyBytes is the size of the request body of the body benchmarks
+	// (their body-bytes metric).
+	BodyBytes []float64
 }
 
 // Median returns the median of samples, or 0 when there are none.
@@ -74,6 +80,12 @@ func ParseBench(r io.Reader) (map[string]*Bench, error) {
 				b.BytesPerOp = append(b.BytesPerOp, v)
 			case "allocs/op":
 				b.AllocsPerOp = append(b.AllocsPerOp, v)
+			case "instr/op":
+				b.Instr = append(b.Instr, v)
+			case "instr-gc/op":
+				b.InstrGC = append(b.InstrGC, v)
+			case "body-bytes":
+				b.BodyBytes = append(b.BodyBytes, v)
 			}
 		}
 	}

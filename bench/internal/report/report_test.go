@@ -17,6 +17,8 @@ BenchmarkGreeting/stdapi-2     	   12012	     11000 ns/op	    6242 B/op	      22
 BenchmarkGreeting/stdapi-2: some log line
 BenchmarkValidate/simple/ok/stdapi-2         	 1000000	       295.7 ns/op	       0 B/op	       0 allocs/op
 BenchmarkValidate/simple/ok/playground   	  147597	      1962 ns/op	     161 B/op	      10 allocs/op
+BenchmarkBody/1MB/stdapi-1	4	96346 instr/op	148199 instr-gc/op
+BenchmarkBody/1MB/stdapi-2	20	1000 ns/op	1048576 body-bytes
 PASS
 ok  	github.com/stdapi/stdapi/bench	8.156s
 `
@@ -45,8 +47,11 @@ func TestParseBench(t *testing.T) {
 			t.Errorf("%s = %+v, want %d runs, median %v ns/op, %v B/op, %v allocs/op", tt.name, b, tt.runs, tt.ns, tt.bytes, tt.allocsOp)
 		}
 	}
-	if len(got) != 4 {
-		t.Errorf("got %d benchmarks, want 4: %v", len(got), got)
+	if b := got["Body/1MB/stdapi"]; b == nil || Median(b.Instr) != 96346 || Median(b.InstrGC) != 148199 || Median(b.BodyBytes) != 1<<20 || Median(b.NsPerOp) != 1000 {
+		t.Errorf("Body/1MB/stdapi = %+v, want the callgrind counts and the body size", b)
+	}
+	if len(got) != 5 {
+		t.Errorf("got %d benchmarks, want 5: %v", len(got), got)
 	}
 }
 
@@ -119,37 +124,50 @@ func TestParseWrkErrors(t *testing.T) {
 
 func TestMarkdownAndGoals(t *testing.T) {
 	benches := map[string]*Bench{
-		"CreateItem/nethttp":            {NsPerOp: []float64{10000}, BytesPerOp: []float64{100}, AllocsPerOp: []float64{10}},
-		"CreateItem/stdapi":             {NsPerOp: []float64{11000}, BytesPerOp: []float64{90}, AllocsPerOp: []float64{9}},
-		"CreateItem/huma":               {NsPerOp: []float64{12000}, BytesPerOp: []float64{1}, AllocsPerOp: []float64{1}},
-		"CreateItem/gin":                {NsPerOp: []float64{10500}, BytesPerOp: []float64{1}, AllocsPerOp: []float64{1}},
-		"CreateItem/echo":               {NsPerOp: []float64{13000}, BytesPerOp: []float64{1}, AllocsPerOp: []float64{1}},
-		"Validate/simple/ok/stdapi":     {NsPerOp: []float64{300}, BytesPerOp: []float64{0}, AllocsPerOp: []float64{0}},
-		"Validate/simple/ok/playground": {NsPerOp: []float64{2000}, BytesPerOp: []float64{160}, AllocsPerOp: []float64{10}},
-		"Unrelated/stdapi":              {NsPerOp: []float64{1}},
+		"CreateItem/floor":                {NsPerOp: []float64{10000}, BytesPerOp: []float64{100}, AllocsPerOp: []float64{10}, Instr: []float64{50000}, InstrGC: []float64{80000}},
+		"CreateItem/stdapi":               {NsPerOp: []float64{11000}, BytesPerOp: []float64{90}, AllocsPerOp: []float64{12}, Instr: []float64{52000}, InstrGC: []float64{88000}},
+		"CreateItem/huma":                 {NsPerOp: []float64{12000}, BytesPerOp: []float64{1}, AllocsPerOp: []float64{1}, Instr: []float64{60000}},
+		"CreateItem/gin":                  {NsPerOp: []float64{10500}, BytesPerOp: []float64{1}, AllocsPerOp: []float64{1}, Instr: []float64{51000}},
+		"CreateItem/echo":                 {NsPerOp: []float64{13000}, BytesPerOp: []float64{1}, AllocsPerOp: []float64{1}},
+		"Validate/simple/fail/stdapi":     {NsPerOp: []float64{300}, Instr: []float64{1000}, InstrGC: []float64{1200}},
+		"Validate/simple/fail/playground": {NsPerOp: []float64{2000}, BytesPerOp: []float64{160}, AllocsPerOp: []float64{10}, Instr: []float64{3000}, InstrGC: []float64{3300}},
+		"Body/1MB/unmarshal":              {NsPerOp: []float64{1e7}, AllocsPerOp: []float64{30000}, Instr: []float64{2e7}, InstrGC: []float64{3e7}, BodyBytes: []float64{1e6}},
+		"Body/1MB/stdapi":                 {NsPerOp: []float64{2e7}, AllocsPerOp: []float64{30001}, Instr: []float64{1e7}, InstrGC: []float64{2e7}, BodyBytes: []float64{1e6}},
+		"Unrelated/stdapi":                {NsPerOp: []float64{1}},
 	}
 	wrk := map[string]Wrk{
-		"stdapi":    {RequestsPerSec: 30000, P50: 1500 * time.Microsecond, P99: 20 * time.Millisecond},
-		"nethttp":   {RequestsPerSec: 32000, P50: time.Millisecond, P99: 15 * time.Millisecond},
-		"fastapi-1": {RequestsPerSec: 1500.4, P50: 30 * time.Millisecond, P99: 120 * time.Millisecond, Errors: 3},
+		"get/stdapi":     {RequestsPerSec: 30000, P50: 1500 * time.Microsecond, P99: 20 * time.Millisecond},
+		"get/floor":      {RequestsPerSec: 32000, P50: time.Millisecond, P99: 15 * time.Millisecond},
+		"get/fastapi-1":  {RequestsPerSec: 1500.4, P50: 30 * time.Millisecond, P99: 120 * time.Millisecond, Errors: 3},
+		"get/fastapi-2":  {RequestsPerSec: 2500, P50: 20 * time.Millisecond, P99: 100 * time.Millisecond},
+		"post/stdapi":    {RequestsPerSec: 20000, P50: 2 * time.Millisecond, P99: 30 * time.Millisecond},
+		"post/fastapi-2": {RequestsPerSec: 2500, P50: 20 * time.Millisecond, P99: 100 * time.Millisecond},
 	}
 	rows := Rows(benches, wrk)
 	var b strings.Builder
 	if err := Markdown(&b, rows); err != nil {
 		t.Fatal(err)
 	}
-	want := `| scenario | implementation | time/op or req/s | ratio to net/http | B/op | allocs/op | p50 | p99 |
-|---|---|--:|--:|--:|--:|--:|--:|
-| 2 POST /items/{id}, valid | net/http by hand | 10.0 µs | ×1.00 | 100 | 10 | | |
-| 2 POST /items/{id}, valid | stdapi | 11.0 µs | ×1.10 | 90 | 9 | | |
-| 2 POST /items/{id}, valid | huma v2 (humago) | 12.0 µs | ×1.20 | 1 | 1 | | |
-| 2 POST /items/{id}, valid | gin | 10.5 µs | ×1.05 | 1 | 1 | | |
-| 2 POST /items/{id}, valid | echo v4 | 13.0 µs | ×1.30 | 1 | 1 | | |
-| 4 validate simple struct, valid (ratio to go-playground) | stdapi | 300 ns | ×0.15 | 0 | 0 | | |
-| 4 validate simple struct, valid (ratio to go-playground) | go-playground/validator | 2.00 µs | ×1.00 | 160 | 10 | | |
-| 6 wrk GET /greetings/en over loopback | net/http by hand | 32,000 req/s | ×1.00 | | | 1.00 ms | 15.0 ms |
-| 6 wrk GET /greetings/en over loopback | stdapi | 30,000 req/s | ×0.94 | | | 1.50 ms | 20.0 ms |
-| 6 wrk GET /greetings/en over loopback | FastAPI, uvicorn 1 worker | 1,500 req/s (3 errors) | ×0.05 | | | 30.0 ms | 120 ms |
+	want := `| scenario | implementation | instr/op, GC off | ratio | instr/op, GC on | ratio | time/op | ratio | B/op | allocs/op |
+|---|---|--:|--:|--:|--:|--:|--:|--:|--:|
+| 2 POST /items/{id}, valid | floor: net/http, fastest by hand | 50,000 | ×1.00 | 80,000 | ×1.00 | 10.0 µs | ×1.00 | 100 | 10 |
+| 2 POST /items/{id}, valid | stdapi | 52,000 | ×1.04 | 88,000 | ×1.10 | 11.0 µs | ×1.10 | 90 | 12 |
+| 2 POST /items/{id}, valid | huma v2 (humago) | 60,000 | ×1.20 | n/a | n/a | 12.0 µs | ×1.20 | 1 | 1 |
+| 2 POST /items/{id}, valid | gin | 51,000 | ×1.02 | n/a | n/a | 10.5 µs | ×1.05 | 1 | 1 |
+| 2 POST /items/{id}, valid | echo v4 | n/a | n/a | n/a | n/a | 13.0 µs | ×1.30 | 1 | 1 |
+| 4 validate simple struct, 5 errors | stdapi | 1,000 | ×0.33 | 1,200 | ×0.36 | 300 ns | ×0.15 | 0 | 0 |
+| 4 validate simple struct, 5 errors | go-playground/validator | 3,000 | ×1.00 | 3,300 | ×1.00 | 2.00 µs | ×1.00 | 160 | 10 |
+| 8 bind + validate a 1 MB JSON body | json.Unmarshal alone | 20,000,000 | ×1.00 | 30,000,000 | ×1.00 | 10.0 ms | ×1.00 | 0 | 30000 |
+| 8 bind + validate a 1 MB JSON body | stdapi | 10,000,000 | ×0.50 | 20,000,000 | ×0.67 | 20.0 ms | ×2.00 | 0 | 30001 |
+
+| scenario | implementation | req/s | ratio | p50 | p99 |
+|---|---|--:|--:|--:|--:|
+| 6 wrk GET /greetings/en | floor: net/http, fastest by hand | 32,000 req/s | ×1.00 | 1.00 ms | 15.0 ms |
+| 6 wrk GET /greetings/en | stdapi | 30,000 req/s | ×0.94 | 1.50 ms | 20.0 ms |
+| 6 wrk GET /greetings/en | FastAPI, uvicorn+uvloop+httptools, 1 worker | 1,500 req/s (3 errors) | ×0.05 | 30.0 ms | 120 ms |
+| 6 wrk GET /greetings/en | FastAPI, uvicorn+uvloop+httptools, 2 workers | 2,500 req/s | ×0.08 | 20.0 ms | 100 ms |
+| 7 wrk POST /users/me/items/42, JWT + JSON body | stdapi | 20,000 req/s | n/a | 2.00 ms | 30.0 ms |
+| 7 wrk POST /users/me/items/42, JWT + JSON body | FastAPI, uvicorn+uvloop+httptools, 2 workers | 2,500 req/s | n/a | 20.0 ms | 100 ms |
 `
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
@@ -159,13 +177,20 @@ func TestMarkdownAndGoals(t *testing.T) {
 	if err := WriteGoals(&b, Goals(rows)); err != nil {
 		t.Fatal(err)
 	}
-	wantGoals := `- scenario 2: stdapi at most ×1.15 net/http by hand: met (×1.10)
-- scenario 2: stdapi faster than huma, gin and echo: **missed** (stdapi ×0.92 of huma, stdapi ×1.05 of gin, stdapi ×0.85 of echo)
-- scenario 3: stdapi at most ×1.15 net/http by hand: **missed** (no result)
-- scenario 3: stdapi faster than huma, gin and echo: **missed** (huma: no result, gin: no result, echo: no result)
-- 4 validate simple struct, valid: stdapi faster than go-playground: met (×0.15)
-- 4 validate complex struct, valid: stdapi faster than go-playground: **missed** (no result)
-- end to end: stdapi at least 10× FastAPI/uvicorn in req/s: met (×20.0 of FastAPI, uvicorn 1 worker)
+	wantGoals := `- 2 POST /items/{id}, valid: stdapi at most ×1.05 the floor in instructions: **missed** (×1.04 GC off, ×1.10 GC on)
+- 2 POST /items/{id}, valid: stdapi's allocations at most the floor's + 2: met (12 against 10)
+- 2 POST /items/{id}, valid: stdapi below huma, gin and echo in instructions: **missed** (×0.87 of huma, ×1.02 of gin, echo: no result)
+- 3 POST /items/{id}, 3 errors, 422: stdapi at most ×1.10 the floor in instructions: **missed** (no result)
+- 3 POST /items/{id}, 3 errors, 422: stdapi's allocations at most the floor's + 2: **missed** (no result)
+- 3 POST /items/{id}, 3 errors, 422: stdapi below huma, gin and echo in instructions: **missed** (huma: no result, gin: no result, echo: no result)
+- 4 validate simple struct, valid: stdapi at most ×1.00 go-playground in instructions: **missed** (no result)
+- 4 validate simple struct, 5 errors: stdapi at most ×0.50 go-playground in instructions: met (×0.33 GC off, ×0.36 GC on)
+- 4 validate complex struct, valid: stdapi at most ×1.00 go-playground in instructions: **missed** (no result)
+- 4 validate complex struct, 11 errors: stdapi at most ×0.50 go-playground in instructions: **missed** (no result)
+- 8 bind + validate a 64 KB JSON body: at or below json.Unmarshal alone in instructions per byte and allocations: **missed** (no result)
+- 8 bind + validate a 1 MB JSON body: at or below json.Unmarshal alone in instructions per byte and allocations: **missed** (10.0 against 20.0 instr/byte GC off, 20.0 against 30.0 GC on; 30001 against 30000 allocs)
+- 6 wrk GET /greetings/en: stdapi at least 10× FastAPI at its best in req/s: met (×12.0 of FastAPI, uvicorn+uvloop+httptools, 2 workers)
+- 7 wrk POST /users/me/items/42, JWT + JSON body: stdapi at least 10× FastAPI at its best in req/s: **missed** (×8.0 of FastAPI, uvicorn+uvloop+httptools, 2 workers)
 `
 	if b.String() != wantGoals {
 		t.Errorf("goals: got\n%s\nwant\n%s", b.String(), wantGoals)
@@ -206,7 +231,7 @@ func FuzzParseWrk(f *testing.F) {
 			t.Errorf("ParseWrk(%q) = %+v", in, got)
 		}
 		var b strings.Builder
-		if err := Markdown(&b, Rows(nil, map[string]Wrk{"stdapi": got})); err != nil {
+		if err := Markdown(&b, Rows(nil, map[string]Wrk{"get/stdapi": got})); err != nil {
 			t.Fatal(err)
 		}
 	})
