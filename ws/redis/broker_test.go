@@ -79,6 +79,9 @@ func TestBroadcastAcrossNodes(t *testing.T) {
 	}
 	expect(t, all, "last")
 
+	// Published counts what Redis confirmed, which may come after the
+	// other nodes have delivered.
+	waitFor(t, func() bool { return a.broker.Stats().Published == 3 })
 	if st := a.broker.Stats(); st.Published != 3 || st.Delivered != 3 || st.Malformed != 0 || st.Gaps != 0 || !st.Connected {
 		t.Errorf("a: Stats = %+v, want 3 published (2 lobby, 1 other), 3 delivered, connected", st)
 	}
