@@ -63,7 +63,7 @@ func (e *errorList) result(in *Input) error {
 // Map entries keep the order they were found in.
 func (in *Input) order(errs []stdapi.FieldError) []stdapi.FieldError {
 	out := slices.Clone(errs)
-	if len(out) < 2 {
+	if len(out) < 2 || in.inOrder(errs) {
 		return out
 	}
 	type keyed struct {
@@ -82,6 +82,22 @@ func (in *Input) order(errs []stdapi.FieldError) []stdapi.FieldError {
 		out[i] = k.fe
 	}
 	return out
+}
+
+// inOrder reports whether errs are already sorted, as they usually are: it
+// compares neighbours' keys in two small buffers, without the allocations
+// of a sort.
+func (in *Input) inOrder(errs []stdapi.FieldError) bool {
+	var a, b [16]int
+	prev, cur := in.orderKey(a[:0], errs[0].Loc), b[:0]
+	for _, fe := range errs[1:] {
+		cur = in.orderKey(cur[:0], fe.Loc)
+		if slices.Compare(prev, cur) > 0 {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return true
 }
 
 // orderKey appends the sort key of an error at loc to key: its source's
