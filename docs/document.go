@@ -408,41 +408,49 @@ func (a *API) operationObject(g *schemaSet, op *operation, media, anyError, vali
 	return obj, nil
 }
 
-// inputs documents the parameters and the request body of op.
-func (a *API) inputs(g *schemaSet, op *operation, usedIn map[string]bool) ([]any, map[string]any, error) {
+// parameters lists op's parameters: its input's (or its pattern's path
+// wildcards), then those of its dependencies, typed then declared, each
+// once.
+func (op *operation) parameters() []any {
 	var params []any
 	seen := map[string]bool{}
-	if in := op.input; in != nil {
-		for _, p := range in.Params {
-			switch p.Source {
-			case bind.SourcePath, bind.SourceQuery, bind.SourceHeader, bind.SourceCookie:
-				params = append(params, parameter(p))
-				seen[p.Source+"\x00"+p.Name] = true
-			}
+	add := func(in, name string, p any) {
+		if key := in + "\x00" + name; !seen[key] {
+			seen[key] = true
+			params = append(params, p)
 		}
+	}
+	if op.input != nil {
+		addBound(op.input, add)
 	} else {
 		for _, n := range op.pathNames {
-			params = append(params, map[string]any{"name": n, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-			seen["path\x00"+n] = true
+			add("path", n, map[string]any{"name": n, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 	}
 	for _, din := range op.depInputs {
-		for _, p := range din.Params {
-			if key := p.Source + "\x00" + p.Name; !seen[key] {
-				seen[key] = true
-				params = append(params, parameter(p))
-			}
-		}
+		addBound(din, add)
 	}
 	for _, p := range op.params {
 		in, _ := p["in"].(string)
 		name, _ := p["name"].(string)
-		if seen[in+"\x00"+name] {
-			continue
-		}
-		seen[in+"\x00"+name] = true
-		params = append(params, p)
+		add(in, name, p)
 	}
+	return params
+}
+
+// addBound adds the path, query, header and cookie parameters of in.
+func addBound(in *bind.Input, add func(in, name string, p any)) {
+	for _, p := range in.Params {
+		switch p.Source {
+		case bind.SourcePath, bind.SourceQuery, bind.SourceHeader, bind.SourceCookie:
+			add(p.Source, p.Name, parameter(p))
+		}
+	}
+}
+
+// inputs documents the parameters and the request body of op.
+func (a *API) inputs(g *schemaSet, op *operation, usedIn map[string]bool) ([]any, map[string]any, error) {
+	params := op.parameters()
 	in := op.input
 	if in == nil || in.BodyKind == bind.BodyNone {
 		return params, nil, nil
