@@ -75,7 +75,8 @@ func AssetsURL(base string) MountOption {
 // and a Content-Security-Policy without third-party origins: for example
 // os.DirFS("node_modules") after npm install swagger-ui-dist redoc. Only
 // the files the pages use are served, at AssetsPath; their integrity
-// hashes are computed by Mount, which panics when one is missing.
+// hashes are computed by Mount, which panics when one is missing. A nil
+// fsys keeps the default, the CDN.
 func AssetsFS(fsys fs.FS) MountOption { return func(c *mountConfig) { c.assets.fsys = fsys } }
 
 // AssetsPath sets where AssetsFS files are served. Default "/docs/assets/".

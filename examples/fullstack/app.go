@@ -176,11 +176,7 @@ func build(cfg Settings) (*app, http.Handler, error) {
 		docs.Use(security.Require(oauth2, "items")), docs.Requires(token),
 		docs.Response(http.StatusNotFound, nil, "Item not found"), docs.Response(http.StatusBadRequest, nil, "X-Token header invalid")))
 	a.otherRoutes(root, oauth2)
-	var mount []docs.MountOption
-	if cfg.Assets != nil {
-		mount = append(mount, docs.AssetsFS(cfg.Assets))
-	}
-	api.Mount(mux, mount...)
+	api.Mount(mux, docs.AssetsFS(cfg.Assets)) // the CDN when nil
 	return a, cors.New(cors.Options{AllowedOrigins: cfg.Origins, AllowCredentials: true,
 		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Token"}}).Handler(stdapi.RouteErrors(mux)), nil
 }
