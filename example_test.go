@@ -208,3 +208,25 @@ func Example_protectedRoute() {
 	//   WWW-Authenticate: Bearer error="insufficient_scope", scope="me"
 	// 200 {"username":"alice"}
 }
+
+type unicornError struct{ name string }
+
+func (e *unicornError) Error() string { return e.name + " did something" }
+
+// An error type with its own handler, FastAPI's exception_handler.
+func ExampleOnError() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /unicorns/{name}", func(w http.ResponseWriter, r *http.Request) {
+		stdapi.WriteError(w, r, &unicornError{name: r.PathValue("name")})
+	})
+	h := stdapi.OnError(func(w http.ResponseWriter, r *http.Request, e *unicornError) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTeapot)
+		fmt.Fprintf(w, `{"message":"Oops! %s."}`, e)
+	})(mux)
+
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/unicorns/yolo", nil))
+	fmt.Println(w.Code, w.Body)
+	// Output: 418 {"message":"Oops! yolo did something."}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/bind"
 	"github.com/stdapi/stdapi/deps"
 )
 
@@ -234,4 +235,32 @@ func ExampleNew_subDependencies() {
 	fmt.Println(w.Body.String(), len(groups.OpenAPIParameters()))
 	// Output:
 	// [staff admin] 1
+}
+
+// A dependency with its own typed input, given to a bind handler's dep
+// field: a bad header fails in the same 422 as the handler's own query.
+func ExampleBind() {
+	type Caller struct{ Name string }
+	caller := deps.Bind(func(_ context.Context, in *struct {
+		Name string `header:"X-Caller" validate:"required,min=2"`
+	}) (*Caller, error) {
+		return &Caller{Name: in.Name}, nil
+	})
+	h := bind.Handler(func(_ context.Context, in *struct {
+		Caller *Caller `dep:""`
+		Q      string  `query:"q" validate:"required"`
+	}) (string, error) {
+		return in.Caller.Name + " searched " + in.Q, nil
+	}, bind.Deps(caller))
+
+	for _, c := range []struct{ name, target string }{{"ada", "/search?q=hammer"}, {"a", "/search"}} {
+		r := httptest.NewRequest("GET", c.target, nil)
+		r.Header.Set("X-Caller", c.name)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Body)
+	}
+	// Output:
+	// 200 "ada searched hammer"
+	// 422 {"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[{"type":"string_too_short","loc":["header","x-caller"],"msg":"String should have at least 2 characters","input":"a","ctx":{"min_length":2}},{"type":"missing","loc":["query","q"],"msg":"Field required"}]}
 }

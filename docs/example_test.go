@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/stdapi/stdapi"
@@ -110,3 +111,43 @@ func ExampleAPI_WriteFile() {
 	// Output:
 	// true true
 }
+
+// A group with a prefix, a tag and a dependency for the handlers' dep
+// fields: FastAPI's APIRouter.
+func ExampleAPI_Group() {
+	type Store struct{ items []string }
+	store := &Store{items: []string{"hammer", "nail"}}
+	db := fixedDep[*Store]{store}
+
+	mux := http.NewServeMux()
+	api := docs.New(docs.Info{Title: "Shop", Version: "1.0.0"})
+	items := api.Group(mux, "/items", docs.Tags("items"), docs.Deps(db))
+	items.Handle("GET /", bind.Handler(func(_ context.Context, in *struct {
+		DB    *Store `dep:""`
+		Limit int    `query:"limit" default:"10" validate:"min=1"`
+	}) ([]string, error) {
+		return in.DB.items[:min(in.Limit, len(in.DB.items))], nil
+	}), docs.Summary("List items"))
+
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest("GET", "/items?limit=1", nil))
+	fmt.Println(w.Code, w.Body)
+	doc, _ := api.Document()
+	var d struct {
+		Paths map[string]map[string]struct {
+			Tags []string `json:"tags"`
+		} `json:"paths"`
+	}
+	_ = json.Unmarshal(doc, &d)
+	fmt.Println(d.Paths["/items"]["get"].Tags)
+	// Output:
+	// 200 ["hammer"]
+	// [items]
+}
+
+// fixedDep is a bind.Dependency with one value (deps.Provider is the usual
+// one).
+type fixedDep[T any] struct{ v T }
+
+func (f fixedDep[T]) DependencyType() reflect.Type       { return reflect.TypeFor[T]() }
+func (f fixedDep[T]) Resolve(*http.Request) (any, error) { return f.v, nil }

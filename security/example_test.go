@@ -215,3 +215,47 @@ func ExampleRequiredScopes() {
 	// verifying for [me items]
 	// 401 Bearer error="invalid_token", scope="me items"
 }
+
+type exampleClaims struct {
+	Name   string
+	scopes []string
+}
+
+func (c *exampleClaims) HasScope(s string) bool {
+	for _, have := range c.scopes {
+		if have == s {
+			return true
+		}
+	}
+	return false
+}
+
+// The typed current user, with the scopes a route needs: a dependency whose
+// Get never panics, and which a bind handler's dep field can receive.
+func ExampleCurrent() {
+	bearer := &security.Bearer{Verify: func(_ context.Context, tok string) (any, error) {
+		if tok != "alice-token" {
+			return nil, security.ErrInvalidCredentials
+		}
+		return &exampleClaims{Name: "alice", scopes: []string{"items:read"}}, nil
+	}}
+	me := security.Current[*exampleClaims](bearer, "items:read")
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := me.Get(r)
+		if err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, "hello ", c.Name)
+	})
+	for _, tok := range []string{"alice-token", "forged"} {
+		r := httptest.NewRequest("GET", "/me", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Body)
+	}
+	// Output:
+	// 200 hello alice
+	// 401
+}
