@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/stdapi/stdapi/internal/scopehook"
+	"github.com/stdapi/stdapi/internal/scopeseam"
 )
 
 // A request scope is the seam shared by the packages that keep per-request
@@ -28,7 +29,8 @@ import (
 // still use a database session that a dependency closes, as in FastAPI.
 type scope struct {
 	context.Context
-	req    http.Request // the request handed to the handler; one allocation with the scope
+	req    *http.Request // the request handed to the handler, with the scope as its context
+	orig   *http.Request // for a scope without req yet (Open): what req is made from
 	mu     sync.Mutex
 	err    error
 	done   bool // the deferred functions have been taken to run
@@ -72,8 +74,10 @@ func ServeScoped(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		h.ServeHTTP(w, r)
 		return
 	}
-	s := &scope{Context: r.Context(), hooked: scopehook.Open(r.Context())}
-	s.req = *r.WithContext(s)
+	rs := &requestScope{scope: scope{Context: r.Context(), hooked: scopehook.Open(r.Context())}}
+	s := &rs.scope
+	rs.r = *r.WithContext(s)
+	s.req = &rs.r
 	panicked := true
 	defer func() {
 		if !panicked {
@@ -89,8 +93,36 @@ func ServeScoped(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		s.finish(nil)
 		panic(v)
 	}()
-	h.ServeHTTP(w, &s.req)
+	h.ServeHTTP(w, s.req)
 	panicked = false
+}
+
+// requestScope is a scope and its request, in one allocation.
+type requestScope struct {
+	scope
+	r http.Request
+}
+
+func init() { scopeseam.Open = openScope }
+
+// openScope is scopeseam.Open: a scope whose request is made only when
+// ScopeRequest asks for it, for bind handlers, which give their function
+// the context.
+func openScope(r *http.Request) (context.Context, scopeseam.Scope) {
+	if scopeOf(r.Context()) != nil {
+		return r.Context(), nil // with what was added below the scope
+	}
+	s := &scope{Context: r.Context(), orig: r, hooked: scopehook.Open(r.Context())}
+	return s, s
+}
+
+// End ends a scope opened by openScope (scopeseam.Scope).
+func (s *scope) End(w http.ResponseWriter, aborted bool) {
+	if aborted {
+		s.fail(http.ErrAbortHandler)
+		w = nil
+	}
+	s.finish(w)
 }
 
 // finish flushes w (when not nil) and starts the deferred functions.
@@ -271,7 +303,12 @@ func ScopeRequest(ctx context.Context) *http.Request {
 	if s == nil {
 		return nil
 	}
-	return &s.req
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.req == nil && s.orig != nil {
+		s.req = s.orig.WithContext(s)
+	}
+	return s.req
 }
 
 // ScopeValue returns the value stored under key in the request scope of ctx,

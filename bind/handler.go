@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/stdapi/stdapi"
+	"github.com/stdapi/stdapi/internal/scopeseam"
 )
 
 // Handler returns an http.Handler that binds and validates an In from each
@@ -97,10 +98,31 @@ func (h *handler[In, Out]) SuccessStatus() int { return h.status }
 // outer middleware opened or its own: dependencies, their cleanups and
 // background tasks need no middleware.
 func (h *handler[In, Out]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	stdapi.ServeScoped(w, r, h.inner)
+	if s := h.set.Load(); len(h.input.Deps) > 0 || s != nil && len(s.required) > 0 {
+		// Dependencies resolve from the request: it must carry the scope.
+		stdapi.ServeScoped(w, r, h.inner)
+		return
+	}
+	// The function gets the scope's context; the request stays as it is,
+	// which saves ServeScoped's copy of it.
+	ctx, s := scopeseam.Open(r)
+	if s == nil {
+		h.serveCtx(w, r, ctx)
+		return
+	}
+	aborted := true
+	defer func() { s.End(w, aborted) }()
+	h.serveCtx(w, r, ctx)
+	aborted = false
 }
 
 func (h *handler[In, Out]) serve(w http.ResponseWriter, r *http.Request) {
+	h.serveCtx(w, r, r.Context())
+}
+
+// serveCtx serves r, calling the function with ctx, the context of r's
+// request scope.
+func (h *handler[In, Out]) serveCtx(w http.ResponseWriter, r *http.Request, ctx context.Context) {
 	st := getState(h.input)
 	defer func() {
 		if len(st.temps) > 0 {
@@ -111,39 +133,47 @@ func (h *handler[In, Out]) serve(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			stdapi.WriteError(w, r, stdapi.NewPanicError(v))
+			fail(w, r, ctx, stdapi.NewPanicError(v))
 		}
 	}()
 	in := new(In)
 	if err := h.bind(st, r, in); err != nil {
-		stdapi.WriteError(w, r, err)
+		fail(w, r, ctx, err)
 		return
 	}
-	out, err := h.fn(r.Context(), in)
+	out, err := h.fn(ctx, in)
+	if err == nil {
+		err = h.write(w, out)
+	}
 	if err != nil {
-		stdapi.WriteError(w, r, err)
-		return
+		fail(w, r, ctx, err)
 	}
-	h.write(w, r, out)
+}
+
+// fail answers r with err, recorded as the error of the request scope of
+// ctx, which r's context may not hold.
+func fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error) {
+	stdapi.Fail(ctx, err)
+	stdapi.WriteError(w, r, err)
 }
 
 // write encodes out before touching w, so that an encoding error still
-// gets a clean 500.
-func (h *handler[In, Out]) write(w http.ResponseWriter, r *http.Request, out Out) {
+// gets a clean 500: it returns that error.
+func (h *handler[In, Out]) write(w http.ResponseWriter, out Out) error {
 	status, body := h.status, any(out)
 	if h.responds {
 		status, body = h.respond(w, body.(responder))
 	}
 	if !bodyAllowed(status) {
 		w.WriteHeader(status)
-		return
+		return nil
 	}
 	data, err := marshalBody(body)
 	if err != nil {
-		stdapi.WriteError(w, r, fmt.Errorf("bind: encoding %T: %w", body, err))
-		return
+		return fmt.Errorf("bind: encoding %T: %w", body, err)
 	}
 	writeJSON(w, status, data)
+	return nil
 }
 
 // respond applies a Response's headers and cookies and returns its status
