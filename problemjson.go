@@ -13,8 +13,7 @@ import (
 // byte-identical to json.Marshal's.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainJSON[s[i]] {
 			v, _ := json.Marshal(s)
 			return append(b, v...)
 		}
@@ -23,6 +22,18 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// plainJSON marks the bytes that encoding/json writes as they are in a
+// string: printable ASCII but '"', '\\' and the HTML characters it escapes.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\\<>&` {
+		t[c] = false
+	}
+	return t
+}()
 
 // appendJSONScalar appends v when it is a value whose encoding/json form
 // is known: nil, strings, bools, ints and finite floats. It reports false
