@@ -120,13 +120,14 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	f := CurrentFormat()
 	body := encode(e, f, status)
+	// Canonical keys written directly: Set would canonicalize them again.
 	if f == FormatFastAPI {
-		h.Set("Content-Type", "application/json")
+		h["Content-Type"] = []string{"application/json"}
 	} else {
-		h.Set("Content-Type", "application/problem+json")
+		h["Content-Type"] = []string{"application/problem+json"}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["X-Content-Type-Options"] = []string{"nosniff"}
 	w.WriteHeader(status)
 	w.Write(body)
 }
