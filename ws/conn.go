@@ -36,7 +36,7 @@ type Conn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	queue *sendQueue   // outgoing, bounded by the SendQueue option
+	queue sendQueue    // outgoing, bounded by the SendQueue option
 	in    chan inbound // incoming, unbuffered: one message is read ahead at most
 
 	closeOnce   sync.Once
@@ -54,7 +54,8 @@ type Conn struct {
 	pingDue atomic.Bool // the ping timer fired: the writer sends a ping
 	pinger  *time.Timer // nil without keepalive; guarded by wmu
 
-	wg sync.WaitGroup // the reader and the running writer
+	wg     sync.WaitGroup // the reader and the running writer
+	writer func()         // c.writeLoop, made once: a go statement with it allocates nothing
 }
 
 type inbound struct {
@@ -73,10 +74,11 @@ func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
 		cfg:     cfg,
 		ctx:     ctx,
 		cancel:  cancel,
-		queue:   newSendQueue(cfg.sendQueue),
+		queue:   sendQueue{limit: cfg.sendQueue},
 		in:      make(chan inbound),
 		closing: make(chan struct{}),
 	}
+	c.writer = c.writeLoop
 	if cfg.readLimit > 0 {
 		wsc.SetReadLimit(wireLimit(cfg.readLimit, cfg.compression))
 	}
