@@ -93,6 +93,10 @@ type sink struct {
 func (s *sink) Header() http.Header { return s.header }
 func (s *sink) WriteHeader(int)     {}
 func (s *sink) Flush()              {}
+
+// SetWriteDeadline is what http.ResponseController finds on net/http's
+// writer: the stream sets a deadline per batch.
+func (s *sink) SetWriteDeadline(time.Time) error { return nil }
 func (s *sink) Write(p []byte) (int, error) {
 	if t := s.target.Load(); s.written.Add(int64(len(p))) == t {
 		s.reached <- struct{}{}
