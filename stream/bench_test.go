@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,6 +140,7 @@ func BenchmarkHubBroadcastEvents(b *testing.B) {
 			for range n {
 				<-joined
 			}
+			runtime.GC() // as in ws's BenchmarkHubBroadcastConns
 			payload := strings.Repeat("b", 128)
 			frame := int64(len("data: ") + 128 + 2)
 			b.ReportAllocs()
