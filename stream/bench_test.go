@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,6 +94,10 @@ type sink struct {
 func (s *sink) Header() http.Header { return s.header }
 func (s *sink) WriteHeader(int)     {}
 func (s *sink) Flush()              {}
+
+// SetWriteDeadline is what http.ResponseController finds on net/http's
+// writer: the stream sets a deadline per batch.
+func (s *sink) SetWriteDeadline(time.Time) error { return nil }
 func (s *sink) Write(p []byte) (int, error) {
 	if t := s.target.Load(); s.written.Add(int64(len(p))) == t {
 		s.reached <- struct{}{}
@@ -135,6 +140,7 @@ func BenchmarkHubBroadcastEvents(b *testing.B) {
 			for range n {
 				<-joined
 			}
+			runtime.GC() // as in ws's BenchmarkHubBroadcastConns
 			payload := strings.Repeat("b", 128)
 			frame := int64(len("data: ") + 128 + 2)
 			b.ReportAllocs()

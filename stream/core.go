@@ -25,7 +25,8 @@ type core struct {
 	quit  chan struct{} // closed by stop: write what is queued, then end
 	done  chan struct{} // closed when run has returned
 
-	opened bool // the response has started; written by run, read after done
+	opened     bool // the response has started; written by run, read after done
+	noDeadline bool // w has no write deadline (http.ErrNotSupported): run stops asking
 
 	mu       sync.Mutex // guards finished, against a late unblock
 	finished bool       // the handler is returning: w must not be touched
@@ -125,7 +126,9 @@ func (c *core) run() {
 // writeBatch writes f and whatever else is queued already, then flushes
 // once: a fast producer costs one flush per batch, not per event.
 func (c *core) writeBatch(f []byte) error {
-	c.rc.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout)) // unsupported by some writers (httptest): then none
+	if !c.noDeadline && errors.Is(c.rc.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout)), http.ErrNotSupported) {
+		c.noDeadline = true // some writers have none (httptest's): each try would cost an error value
+	}
 	if err := context.Cause(c.ctx); err != nil {
 		return err // ended meanwhile: unblock may have run before the deadline was set
 	}

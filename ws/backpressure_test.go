@@ -36,7 +36,7 @@ func TestSendQueue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := newSendQueue(3)
+			q := &sendQueue{limit: 3}
 			for _, m := range tt.queued {
 				if _, err := q.push(m, false); err != nil {
 					t.Fatal(err)
@@ -57,6 +57,46 @@ func TestSendQueue(t *testing.T) {
 				t.Errorf("droppable count = %d once empty", q.droppable)
 			}
 		})
+	}
+}
+
+// TestSendQueueReuse interleaves pushes and pops, so that the waiting
+// messages do not start the queue's slice, and checks the order, the
+// eviction of a droppable message among them, and that one message at a
+// time allocates nothing once the queue has been used.
+func TestSendQueueReuse(t *testing.T) {
+	chat := func(s string) *Message { return NewText(s) }
+	q := &sendQueue{limit: 3}
+	pop := func() string {
+		if m := q.pop(); m != nil {
+			return string(m.Data())
+		}
+		return "<nil>"
+	}
+	for _, m := range []*Message{chat("a"), chat("b")} {
+		q.push(m, false)
+	}
+	if got := pop(); got != "a" {
+		t.Fatalf("pop = %s, want a", got)
+	}
+	q.push(chat("p").Droppable(), false)
+	q.push(chat("c"), false)
+	if evicted, err := q.push(chat("d"), false); evicted != 1 || err != nil {
+		t.Fatalf("push to a full queue = %d, %v; want 1, nil", evicted, err)
+	}
+	if _, err := q.push(chat("e"), false); !errors.Is(err, ErrQueueFull) {
+		t.Fatalf("push = %v, want ErrQueueFull", err)
+	}
+	var got []string
+	for q.len() > 0 {
+		got = append(got, pop())
+	}
+	if s := strings.Join(got, ","); s != "b,c,d" || pop() != "<nil>" || q.droppable != 0 {
+		t.Errorf("queue = %q then %d droppable, want b,c,d and 0", s, q.droppable)
+	}
+	m := chat("x")
+	if n := testing.AllocsPerRun(100, func() { q.push(m, false); q.pop() }); n != 0 {
+		t.Errorf("push and pop of one message: %v allocations, want 0", n)
 	}
 }
 

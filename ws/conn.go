@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,7 +37,7 @@ type Conn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	queue *sendQueue   // outgoing, bounded by the SendQueue option
+	queue sendQueue    // outgoing, bounded by the SendQueue option
 	in    chan inbound // incoming, unbuffered: one message is read ahead at most
 
 	closeOnce   sync.Once
@@ -53,8 +54,10 @@ type Conn struct {
 	writing bool        // a writer is running, or the close frame was sent: start none
 	pingDue atomic.Bool // the ping timer fired: the writer sends a ping
 	pinger  *time.Timer // nil without keepalive; guarded by wmu
+	ends    []*endHook  // run by end (see afterEnd); guarded by wmu
 
-	wg sync.WaitGroup // the reader and the running writer
+	wg     sync.WaitGroup // the reader and the running writer
+	writer func()         // c.writeLoop, made once: a go statement with it allocates nothing
 }
 
 type inbound struct {
@@ -73,10 +76,11 @@ func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
 		cfg:     cfg,
 		ctx:     ctx,
 		cancel:  cancel,
-		queue:   newSendQueue(cfg.sendQueue),
+		queue:   sendQueue{limit: cfg.sendQueue},
 		in:      make(chan inbound),
 		closing: make(chan struct{}),
 	}
+	c.writer = c.writeLoop
 	if cfg.readLimit > 0 {
 		wsc.SetReadLimit(wireLimit(cfg.readLimit, cfg.compression))
 	}
@@ -219,14 +223,56 @@ func validCloseCode(code int) bool {
 func (c *Conn) end(err error) {
 	c.endOnce.Do(func() {
 		c.wmu.Lock() // a writer starting now is counted before the reader ends
-		defer c.wmu.Unlock()
 		c.endErr = err
 		c.closed.Store(true)
 		c.cancel()
 		if c.pinger != nil {
 			c.pinger.Stop()
 		}
+		ends := c.ends
+		c.ends = nil
+		c.wmu.Unlock()
+		for _, e := range ends { // without wmu: a hub's leave takes the hub's lock, which a broadcast holds to queue
+			e.f()
+		}
 	})
+}
+
+// endHook is a function that end runs.
+type endHook struct {
+	c *Conn
+	f func()
+}
+
+// afterEnd is context.AfterFunc(c.Context(), f) for the hub, with fewer
+// allocations per member: f runs when the connection ends (at once, in a
+// goroutine of its own, if it has ended), unless stop is called first;
+// stop reports whether it prevented f from running.
+func (c *Conn) afterEnd(f func()) (stop func() bool) {
+	e := &endHook{c: c, f: f}
+	c.wmu.Lock()
+	ended := c.ctx.Err() != nil
+	if !ended {
+		c.ends = append(c.ends, e)
+	}
+	c.wmu.Unlock()
+	if ended {
+		go f()
+	}
+	return e.stop
+}
+
+func (e *endHook) stop() bool {
+	c := e.c
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	for i, x := range c.ends {
+		if x == e {
+			c.ends = slices.Delete(c.ends, i, i+1)
+			return true
+		}
+	}
+	return false
 }
 
 // fail ends the connection and drops the TCP connection, which unblocks the

@@ -76,6 +76,43 @@ func TestHubBroadcast100(t *testing.T) {
 	}
 }
 
+// TestHubConnRooms follows a connection in two rooms (joined one of them
+// twice): it leaves one by Leave, the other when it ends, and the hub
+// then forgets both rooms.
+func TestHubConnRooms(t *testing.T) {
+	t.Cleanup(leakcheck.Check(t))
+	var hub Hub
+	joined := make(chan struct{}, 1)
+	url := serve(t, Handler(func(ctx context.Context, c *Conn) error {
+		for _, room := range []string{"a", "b", "a"} {
+			if err := hub.Join(room, c); err != nil {
+				return err
+			}
+		}
+		joined <- struct{}{}
+		_, err := c.ReadBytes()
+		return err
+	}))
+	client := dial(t, url, nil)
+	wait(t, joined)
+	if got := strings.Join(hub.Rooms(), ","); got != "a,b" || hub.Count("a") != 1 || hub.Count("b") != 1 {
+		t.Fatalf("Rooms = %q, Count(a) = %d, Count(b) = %d; want a,b, 1, 1", got, hub.Count("a"), hub.Count("b"))
+	}
+	hub.Leave("a", hub.Members("a")[0])
+	if got := strings.Join(hub.Rooms(), ","); got != "b" {
+		t.Fatalf("Rooms after Leave(a) = %q, want b", got)
+	}
+	hub.Broadcast(context.Background(), "b", NewText("still in b"))
+	if _, got := readMsg(t, client); got != "still in b" {
+		t.Fatalf("client got %q", got)
+	}
+	client.Close()
+	waitCount(t, &hub, "b", 0)
+	if rooms := hub.Rooms(); len(rooms) != 0 {
+		t.Errorf("Rooms = %v after the connection ended", rooms)
+	}
+}
+
 // waitCount waits until room has n members: members leave asynchronously
 // when their connection ends.
 func waitCount(t *testing.T, h *Hub, room string, n int) {

@@ -22,7 +22,7 @@ func (c *Conn) kick() {
 	}
 	c.writing = true
 	c.wg.Add(1)
-	go c.writeLoop()
+	go c.writer()
 }
 
 // pingTick runs on the keepalive timer: it asks the writer for a ping and
