@@ -100,8 +100,8 @@ func (b *Binder[In]) Dependencies() []Dependency {
 }
 
 // UseDependencies gives every dep field that Deps did not fill the first of
-// ds whose DependencyType is assignable to the field's type (see
-// Dependent).
+// offered whose DependencyType is assignable to the field's type, and adds
+// required after the Binder's own Requires (see Dependent).
 func (b *Binder[In]) UseDependencies(offered, required []Dependency) error {
 	chosen, err := chooseDeps(b.input, append(b.deps[:len(b.deps):len(b.deps)], offered...),
 		append(b.required[:len(b.required):len(b.required)], required...))
