@@ -45,6 +45,7 @@
 // E to a function of yours, FastAPI's exception handlers: wrap the mux for
 // the whole app, or one group or route.
 //
-// The package imports only the standard library; every other stdapi package
-// builds on it.
+// The package imports only the standard library (and two internal seams
+// for its siblings: bind opens scopes through one, testclient observes them
+// through the other); every other stdapi package builds on it.
 package stdapi
