@@ -11,9 +11,9 @@ import (
 // Binder binds and validates an In, dependencies included, for handlers
 // that are not made by Handler, such as ws.Endpoint: it is what Handler
 // runs before calling its function. Make one with NewBinder; it is safe for
-// concurrent use. A Binder is a Dependent: registered with docs (through a
-// handler that returns it from Unwrap, or that embeds it), it receives the
-// route's dependencies.
+// concurrent use. A Binder is a Dependent: a handler that embeds it and
+// satisfies Operation, as ws.Endpoint's does, receives its route's
+// dependencies when docs registers it.
 type Binder[In any] struct {
 	input    *Input
 	limits   Limits
