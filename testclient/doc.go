@@ -8,7 +8,7 @@
 //		c := testclient.New(t, app.New())
 //		c.Header.Set("Authorization", "Bearer "+token)
 //		res := c.Post("/items", testclient.JSON(map[string]any{"name": "pen", "price": 2}))
-//		if res.StatusCode != 201 || res.Text() != `{"id":1,"name":"pen","price":2}`+"\n" {
+//		if res.StatusCode != 201 || res.Text() != `{"id":1,"name":"pen","price":2}` {
 //			t.Fatalf("got %d %s", res.StatusCode, res.Body)
 //		}
 //		res.Wait() // the confirmation e-mail task has run
