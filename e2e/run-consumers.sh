@@ -24,21 +24,15 @@ cleanup() {
 	rm -rf "$out"
 }
 trap cleanup EXIT
+. "$root/e2e/lib.sh"
 step() { printf '\n-- %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
 start=$(date +%s)
 
 step "showcase: build, start on a free loopback port"
 go build -o "$out/showcase" ./examples/showcase
-"$out/showcase" -addr 127.0.0.1:0 >"$out/stdout" 2>"$out/stderr" &
+"$out/showcase" -addr 127.0.0.1:0 >"$out/showcase.out" 2>"$out/showcase.log" &
 pid=$!
-base=
-for _ in $(seq 100); do
-	base=$(sed -n 's/^listening on //p' "$out/stdout")
-	[ -n "$base" ] && break
-	sleep 0.1
-done
-[ -n "$base" ] || { echo "showcase did not start:"; cat "$out/stderr"; exit 1; }
-fetch() { node -e 'fetch(process.argv[1]).then(async r => { if (!r.ok) throw new Error(r.status); require("fs").writeFileSync(process.argv[2], await r.text()) })' "$1" "$2"; }
+base=$(wait_url "$out/showcase.out" '^listening on ' "$pid" showcase)
 fetch "$base/openapi.json" "$out/showcase.json"
 fetch "$base/openapi-3.0.json" "$out/showcase-3.0.json"
 
@@ -48,15 +42,9 @@ step "Spectral (spectral:oas): the showcase"
 step "Spectral (spectral:oas): the other examples' documents"
 for name in greetings usermeta fullstack; do
 	go build -o "$out/$name" "./examples/$name"
-	"$out/$name" -addr 127.0.0.1:0 >"$out/$name.out" 2>"$out/$name.err" &
+	"$out/$name" -addr 127.0.0.1:0 >"$out/$name.out" 2>"$out/$name.log" &
 	epid=$!
-	url=
-	for _ in $(seq 100); do
-		url=$(sed -n 's/^listening on //p' "$out/$name.out")
-		[ -n "$url" ] && break
-		sleep 0.1
-	done
-	[ -n "$url" ] || { echo "$name did not start:"; cat "$out/$name.err"; kill "$epid"; exit 1; }
+	url=$(wait_url "$out/$name.out" '^listening on ' "$epid" "$name")
 	fetch "$url/openapi.json" "$out/$name.json"
 	kill "$epid"
 	wait "$epid" 2>/dev/null || true

@@ -19,6 +19,7 @@ cleanup() {
 	rm -rf "$out"
 }
 trap cleanup EXIT
+. e2e/lib.sh
 
 for name in greetings webapp usermeta showcase fullstack; do
 	go build -o "$out/$name" "./examples/$name"
@@ -33,21 +34,8 @@ start() {
 	"$out/$name" -addr 127.0.0.1:0 "$@" >"$out/$name.out" 2>"$out/$name.log" &
 	pid=$!
 	pids="$pids $pid"
-	tries=0
-	until grep -qs '^listening on ' "$out/$name.out"; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			echo "$name exited before listening:" >&2
-			cat "$out/$name.log" >&2
-			exit 1
-		fi
-		tries=$((tries + 1))
-		if [ "$tries" -gt 600 ]; then
-			echo "$name did not start within 60s" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-	eval "${name}_url=\$(sed -n 's/^listening on //p' \"\$out/\$name.out\")"
+	url=$(wait_url "$out/$name.out" '^listening on ' "$pid" "$name")
+	eval "${name}_url=\$url"
 	eval "${name}_pid=$pid"
 }
 

@@ -20,34 +20,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_line FILE PATTERN PID NAME: waits for a line matching PATTERN in
-# FILE, as long as PID runs, and prints the URL that the line ends with.
-wait_line() {
-	tries=0
-	until grep -qs "$2" "$1"; do
-		if ! kill -0 "$3" 2>/dev/null; then
-			echo "$4 exited before listening:" >&2
-			cat "$1" "$out"/*.log >&2 2>/dev/null || true
-			exit 1
-		fi
-		tries=$((tries + 1))
-		if [ "$tries" -gt 600 ]; then
-			echo "$4 did not start within 60s" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-	grep -m1 "$2" "$1" | grep -o 'http://[0-9.:]*'
-}
+. "$root/e2e/lib.sh"
 
 go build -o "$out/showcase" ./examples/showcase
 api_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 SHOWCASE_API_KEY=$api_key "$out/showcase" -addr 127.0.0.1:0 >"$out/showcase.out" 2>"$out/showcase.log" &
 pid=$!
 pids="$pids $pid"
-base=$(wait_line "$out/showcase.out" '^listening on ' "$pid" showcase)
-node -e 'fetch(process.argv[1]).then(async r => { if (!r.ok) throw new Error(r.status); require("fs").writeFileSync(process.argv[2], await r.text()) })' \
-	"$base/openapi.json" "$out/showcase.json"
+base=$(wait_url "$out/showcase.out" '^listening on ' "$pid" showcase)
+fetch "$base/openapi.json" "$out/showcase.json"
 
 # Prism has no port 0: take a free one from a random start.
 port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
@@ -58,7 +39,7 @@ node "$root/e2e/node_modules/@stoplight/prism-cli/dist/index.js" proxy "$out/sho
 	-h 127.0.0.1 -p "$port" >"$out/prism.out" 2>&1 &
 pid=$!
 pids="$pids $pid"
-prism=$(wait_line "$out/prism.out" 'Prism is listening on ' "$pid" prism)
+prism=$(wait_url "$out/prism.out" 'Prism is listening on ' "$pid" prism)
 
 status=0
 SHOWCASE_API_KEY=$api_key node e2e/prism.mjs "$prism" || status=$?
