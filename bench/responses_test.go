@@ -205,6 +205,29 @@ func TestIdenticalResponses(t *testing.T) {
 	}
 }
 
+// TestFloorAnswersAsStdapi checks that the floor's answers are stdapi's
+// byte for byte, headers included, in every scenario both serve: the
+// ratios to the floor compare the same work, down to the 422's error
+// types, messages and contexts.
+func TestFloorAnswersAsStdapi(t *testing.T) {
+	floor, std := bench.Floor(), bench.Stdapi()
+	for _, sc := range scenarios() {
+		t.Run(sc.name, func(t *testing.T) {
+			fw, sw := httptest.NewRecorder(), httptest.NewRecorder()
+			floor.ServeHTTP(fw, sc.req.new())
+			std.ServeHTTP(sw, sc.req.new())
+			if fw.Code != sw.Code || fw.Body.String() != sw.Body.String() {
+				t.Errorf("floor %d %s\nstdapi %d %s", fw.Code, fw.Body, sw.Code, sw.Body)
+			}
+			for _, k := range []string{"Content-Type", "Content-Length", "Www-Authenticate"} {
+				if f, s := fw.Header().Get(k), sw.Header().Get(k); f != s {
+					t.Errorf("%s: floor %q, stdapi %q", k, f, s)
+				}
+			}
+		})
+	}
+}
+
 // TestRejectsMalformedInput checks that every implementation refuses input
 // it cannot decode. Here the answers differ: the status each gives is
 // listed when it is not 422.

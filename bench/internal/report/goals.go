@@ -11,6 +11,9 @@ type Goal struct {
 	Text   string
 	Met    bool
 	Detail string
+	// Info marks a figure the issue asks to report without a target, such
+	// as the ratio to FastAPI: it is neither met nor missed.
+	Info bool
 }
 
 // Goals checks the issue's goals against rows, in instructions per
@@ -23,8 +26,8 @@ type Goal struct {
 //     it on valid input;
 //   - bind + validate of the 64 KB and 1 MB bodies at or below
 //     json.Unmarshal alone in instructions per byte and in allocations;
-//   - end to end, stdapi at least 10× the requests per second of FastAPI
-//     at its best.
+//   - and reports, with no target (the issue sets none), stdapi's
+//     requests per second end to end as a multiple of FastAPI at its best.
 //
 // A goal whose figures are missing is not met.
 func Goals(rows []Row) []Goal {
@@ -95,7 +98,7 @@ func Goals(rows []Row) []Goal {
 	}
 	for _, sc := range wrkScenarios {
 		s, ok := find(sc.label, "stdapi")
-		g := Goal{Text: sc.label + ": stdapi at least 10× FastAPI at its best in req/s", Detail: "no result"}
+		g := Goal{Text: sc.label + ": stdapi's req/s against FastAPI at its best", Detail: "no result", Info: true}
 		var best Row
 		for _, r := range rows {
 			if r.Scenario == sc.label && strings.HasPrefix(r.Key, "fastapi") && r.Value > best.Value {
@@ -104,7 +107,7 @@ func Goals(rows []Row) []Goal {
 		}
 		if ok && best.Value > 0 {
 			x := s.Value / best.Value
-			g.Met, g.Detail = x >= 10, fmt.Sprintf("×%.1f of %s", x, best.Impl)
+			g.Detail = fmt.Sprintf("×%.1f of %s", x, best.Impl)
 		}
 		goals = append(goals, g)
 	}
@@ -115,11 +118,14 @@ func Goals(rows []Row) []Goal {
 func WriteGoals(w io.Writer, goals []Goal) error {
 	var b strings.Builder
 	for _, g := range goals {
-		mark := "met"
-		if !g.Met {
-			mark = "**missed**"
+		switch {
+		case g.Info:
+			fmt.Fprintf(&b, "- %s: %s\n", g.Text, g.Detail)
+		case g.Met:
+			fmt.Fprintf(&b, "- %s: met (%s)\n", g.Text, g.Detail)
+		default:
+			fmt.Fprintf(&b, "- %s: **missed** (%s)\n", g.Text, g.Detail)
 		}
-		fmt.Fprintf(&b, "- %s: %s (%s)\n", g.Text, mark, g.Detail)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

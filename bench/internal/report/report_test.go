@@ -189,8 +189,8 @@ func TestMarkdownAndGoals(t *testing.T) {
 - 4 validate complex struct, 11 errors: stdapi at most ×0.50 go-playground in instructions: **missed** (no result)
 - 8 bind + validate a 64 KB JSON body: at or below json.Unmarshal alone in instructions per byte and allocations: **missed** (no result)
 - 8 bind + validate a 1 MB JSON body: at or below json.Unmarshal alone in instructions per byte and allocations: **missed** (10.0 against 20.0 instr/byte GC off, 20.0 against 30.0 GC on; 30001 against 30000 allocs)
-- 6 wrk GET /greetings/en: stdapi at least 10× FastAPI at its best in req/s: met (×12.0 of FastAPI, uvicorn+uvloop+httptools, 2 workers)
-- 7 wrk POST /users/me/items/42, JWT + JSON body: stdapi at least 10× FastAPI at its best in req/s: **missed** (×8.0 of FastAPI, uvicorn+uvloop+httptools, 2 workers)
+- 6 wrk GET /greetings/en: stdapi's req/s against FastAPI at its best: ×12.0 of FastAPI, uvicorn+uvloop+httptools, 2 workers
+- 7 wrk POST /users/me/items/42, JWT + JSON body: stdapi's req/s against FastAPI at its best: ×8.0 of FastAPI, uvicorn+uvloop+httptools, 2 workers
 `
 	if b.String() != wantGoals {
 		t.Errorf("goals: got\n%s\nwant\n%s", b.String(), wantGoals)
