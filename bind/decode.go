@@ -25,6 +25,7 @@ type decoder struct {
 	maxDepth int
 	keyBuf   []byte
 	strBuf   []byte // unescaped strings, before they are copied
+	block    []byte // where strings are carved from (carve); never reused
 	slab     []node // presence nodes, allocated a chunk at a time
 }
 
@@ -416,41 +417,86 @@ func fieldAlloc(v reflect.Value, index []int) reflect.Value {
 
 // list decodes a JSON array into a slice or an array.
 func (d *decoder) list(sh *shape, v reflect.Value) *node {
-	var n *node
 	d.pos++ // '['
+	if v.Kind() == reflect.Slice {
+		return d.slice(sh, v)
+	}
+	var n *node
 	if d.empty(']') {
-		if v.Kind() == reflect.Slice {
-			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-		}
 		return n
 	}
 	for i := 0; ; i++ {
-		d.push(step{index: i})
-		var kid *node
-		switch {
-		case v.Kind() == reflect.Slice:
-			if i >= v.Cap() {
-				v.Grow(1)
-			}
-			v.SetLen(i + 1)
-			kid = d.value(sh.elem, v.Index(i))
-		case i < v.Len():
-			kid = d.value(sh.elem, v.Index(i))
-		default:
+		if i < v.Len() {
+			n = d.element(sh, v.Index(i), n, i)
+		} else {
+			d.push(step{index: i})
 			d.skip() // encoding/json drops what does not fit an array
+			d.pop()
 		}
-		if kid != nil {
-			if n == nil {
-				n = d.node()
-			}
-			n.setKid(i, kid)
-		}
-		d.pop()
 		if !d.next(']') {
 			return n
 		}
 	}
 }
+
+// element decodes element i of a list into e and records its presence in
+// n, made when first needed.
+func (d *decoder) element(sh *shape, e reflect.Value, n *node, i int) *node {
+	d.push(step{index: i})
+	if kid := d.value(sh.elem, e); kid != nil {
+		if n == nil {
+			n = d.node()
+		}
+		n.setKid(i, kid)
+	}
+	d.pop()
+	return n
+}
+
+// slice decodes the elements of a JSON array into a scratch slice of the
+// shape's pool, then sets v to an exact copy: one allocation of the final
+// size, where growing v as elements come allocates about five times that
+// for a long list (encoding/json grows its slice so). The scratch slice is
+// zeroed before it goes back, so that it keeps nothing of the request; one
+// over maxScratch bytes is dropped. After a syntax error, which panics out
+// of here, it is not returned.
+func (d *decoder) slice(sh *shape, v reflect.Value) *node {
+	var n *node
+	if d.empty(']') {
+		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+		return n
+	}
+	sp, _ := sh.scratch.Get().(*reflect.Value)
+	if sp == nil {
+		s := reflect.New(v.Type()).Elem() // addressable, so that it can grow
+		s.Set(reflect.MakeSlice(v.Type(), 0, 8))
+		sp = &s
+	}
+	s := *sp
+	for i := 0; ; i++ {
+		if i >= s.Cap() {
+			s.Grow(1)
+		}
+		s.SetLen(i + 1)
+		n = d.element(sh, s.Index(i), n, i)
+		if !d.next(']') {
+			break
+		}
+	}
+	out := reflect.MakeSlice(v.Type(), s.Len(), s.Len())
+	reflect.Copy(out, s)
+	v.Set(out)
+	s.Clear()
+	if s.Cap()*int(s.Type().Elem().Size()) <= maxScratch {
+		s.SetLen(0)
+		sh.scratch.Put(sp)
+	}
+	return n
+}
+
+// maxScratch bounds the scratch slices a list shape keeps between
+// requests.
+const maxScratch = 1 << 20
 
 // dict decodes a JSON object into a map.
 func (d *decoder) dict(sh *shape, v reflect.Value) *node {
@@ -465,7 +511,7 @@ func (d *decoder) dict(sh *shape, v reflect.Value) *node {
 		return n
 	}
 	for {
-		name, f := mapKeyOf(sh.key, key, d.key())
+		name, f := d.mapKey(sh.key, key, d.key())
 		d.push(step{name: name})
 		d.ws()
 		start := d.pos
@@ -502,6 +548,16 @@ func (d *decoder) failKey(f *failure) {
 		return
 	}
 	d.errs.add(f.at(append(d.loc(), "[key]"), d.path[len(d.path)-1].name))
+}
+
+// mapKey is mapKeyOf, with a string key carved from the decoder's block.
+func (d *decoder) mapKey(kind mapKey, key reflect.Value, k []byte) (string, *failure) {
+	if kind == keyString {
+		s := d.carve(k)
+		key.SetString(s)
+		return s, nil
+	}
+	return mapKeyOf(kind, key, k)
 }
 
 // mapKeyOf stores the JSON object key k into key, as encoding/json does,

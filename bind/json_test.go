@@ -1,7 +1,12 @@
 package bind_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -233,5 +238,45 @@ func TestJSONBody(t *testing.T) {
 				t.Errorf("got %d\n%s\nwant %d\n%s", status, body, tt.wantStatus, tt.wantBody)
 			}
 		})
+	}
+}
+
+// TestStringsOutliveTheRequest checks that strings decoded from a body,
+// which share blocks, keep their content after later requests reuse the
+// decoder: escaped, unescaped, long and short strings and map keys, kept
+// from 200 requests and compared at the end.
+func TestStringsOutliveTheRequest(t *testing.T) {
+	type body struct {
+		Short string            `json:"short"`
+		Esc   string            `json:"esc"`
+		Long  string            `json:"long"`
+		Tags  []string          `json:"tags"`
+		Meta  map[string]string `json:"meta"`
+	}
+	var kept []body
+	h := bind.Handler(func(_ context.Context, in *struct{ Body body }) (int, error) {
+		kept = append(kept, in.Body)
+		return 0, nil
+	})
+	want := func(i int) body {
+		n := strconv.Itoa(i)
+		return body{Short: n, Esc: "é\"" + n, Long: strings.Repeat(n, 700), Tags: []string{"a" + n, n + "b"},
+			Meta: map[string]string{"k" + n: "v" + n}}
+	}
+	for i := range 200 {
+		w := want(i)
+		raw, _ := json.Marshal(w)
+		r := httptest.NewRequest("POST", "/", bytes.NewReader(raw))
+		r.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != 200 {
+			t.Fatalf("request %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	for i, got := range kept {
+		if w := want(i); !reflect.DeepEqual(got, w) {
+			t.Fatalf("request %d: kept %+v, want %+v", i, got, w)
+		}
 	}
 }

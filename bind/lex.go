@@ -3,6 +3,7 @@ package bind
 import (
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The lexical layer of the decoder. It checks the syntax as it goes, as
@@ -233,10 +234,40 @@ func isHex4(h []byte) bool {
 func (d *decoder) str() string {
 	start := d.pos
 	if d.skipString() {
-		return string(d.data[start+1 : d.pos-1])
+		return d.carve(d.data[start+1 : d.pos-1])
 	}
 	d.strBuf = unquote(d.data[start+1:d.pos-1], d.strBuf[:0])
-	return string(d.strBuf)
+	return d.carve(d.strBuf)
+}
+
+// Decoded strings share blocks: one allocation holds many short strings,
+// where encoding/json makes one per string. A block is at most strBlock
+// bytes, so that a string kept after the request keeps at most that much
+// alive; a string longer than strOwn bytes gets its own allocation.
+const (
+	strBlock = 4 << 10
+	strOwn   = strBlock / 8
+)
+
+// carve returns a string holding a copy of b, from the current block when
+// it has room. Blocks are only appended to, never reused or written over,
+// and a decoder drops its block when it is reset: the strings are as
+// immutable as any other.
+func (d *decoder) carve(b []byte) string {
+	n := len(b)
+	switch {
+	case n == 0:
+		return ""
+	case n > strOwn:
+		return string(b)
+	case n > cap(d.block)-len(d.block):
+		// What is left of the body bounds the strings still to come
+		// (unescaping shrinks them), so a small body gets a small block.
+		d.block = make([]byte, 0, min(strBlock, max(n, len(d.data)-d.pos+n)))
+	}
+	at := len(d.block)
+	d.block = append(d.block, b...)
+	return unsafe.String(&d.block[at], n)
 }
 
 // key reads an object key and the colon after it. The bytes alias the body,

@@ -95,8 +95,14 @@ func resizeLists(s [][]string, n int) [][]string {
 	return s
 }
 
+// maxKeptBody is the largest body buffer a pooled state keeps for the next
+// request: a body within the default limit (and its allocator's rounding)
+// is read without an allocation. sync.Pool lets go of idle states at
+// garbage collections, so a burst of large bodies is not held for long.
+const maxKeptBody = DefaultMaxBodyBytes + DefaultMaxBodyBytes/8
+
 func (st *state) release() {
-	if st.buf.Cap() > 64<<10 {
+	if st.buf.Cap() > maxKeptBody {
 		st.buf = bytes.Buffer{} // do not keep a large body's buffer alive
 	}
 	st.buf.Reset()

@@ -30,6 +30,7 @@ type shape struct {
 	elem     *shape         // pointer target, list and map element
 	key      mapKey         // map: how keys are read
 	nodes    bool           // presence nodes are needed at or below this shape
+	scratch  sync.Pool      // list of a slice type: *reflect.Value scratch slices (decoder.slice)
 }
 
 // mapKey says how the keys of a JSON object are stored in a Go map.
