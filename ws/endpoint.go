@@ -7,6 +7,7 @@ import (
 
 	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/bind"
+	"github.com/stdapi/stdapi/internal/scopeseam"
 )
 
 // EndpointFunc is a WebSocket endpoint with a typed input: it runs for the
@@ -62,20 +63,55 @@ type endpoint[In any] struct {
 // middleware's or its own, so that dep fields, their cleanups (after the
 // connection ends) and background tasks work with no middleware.
 func (e *endpoint[In]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.detaches(r) {
+		e.serveDetached(w, r)
+		return
+	}
 	stdapi.ServeScoped(w, r, e.inner)
 }
 
 func (e *endpoint[In]) serveScoped(w http.ResponseWriter, r *http.Request) {
+	e.serveIn(w, r, false, nil)
+}
+
+// serveDetached is ServeHTTP with the Detach option: the endpoint's own
+// scope outlives ServeHTTP, until the connection ends, and is not
+// cancelled with r's context when ServeHTTP returns.
+func (e *endpoint[In]) serveDetached(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithoutCancel(r.Context()))
+	ctx, sc := scopeseam.Open(r)
+	r = r.WithContext(ctx)
+	detached := false
+	defer func() {
+		if detached {
+			return
+		}
+		if v := recover(); v != nil { // as stdapi.ServeScoped does
+			aborted := v == http.ErrAbortHandler
+			if !aborted {
+				stdapi.Fail(ctx, stdapi.NewPanicError(v))
+			}
+			sc.End(w, aborted)
+			panic(v)
+		}
+		sc.End(w, false) // answered with HTTP: the scope ends with the response
+	}()
+	detached = e.serveIn(w, r, true, func(aborted bool) { sc.End(nil, aborted) })
+}
+
+// serveIn binds In from r, then upgrades and serves the connection (see
+// core.serve), and reports whether it detached.
+func (e *endpoint[In]) serveIn(w http.ResponseWriter, r *http.Request, detach bool, after func(aborted bool)) bool {
 	if e.refuse(w, r) {
-		return
+		return false
 	}
 	in := new(In)
 	if err := e.Bind(r, in); err != nil {
 		stdapi.WriteError(w, r, err)
-		return
+		return false
 	}
 	if e.reject(w, r) {
-		return
+		return false
 	}
-	e.serve(w, r, func(ctx context.Context, c *Conn) error { return e.fn(ctx, in, c) })
+	return e.serve(w, r, func(ctx context.Context, c *Conn) error { return e.fn(ctx, in, c) }, detach, after)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/stdapi/stdapi"
 	"github.com/stdapi/stdapi/bind"
+	"github.com/stdapi/stdapi/internal/scopehook"
 )
 
 // Func is a WebSocket endpoint: it runs for the life of one connection. ctx
@@ -48,10 +49,14 @@ type Func func(ctx context.Context, c *Conn) error
 //   - any other error, and a panic (as a *stdapi.PanicError): 1011 (internal
 //     error) with the reason "internal error"; the error is logged with
 //     the Logger option, the text is never sent. A panic with
-//     http.ErrAbortHandler drops the connection and panics again.
+//     http.ErrAbortHandler drops the connection and panics again (with
+//     Detach, it only drops the connection).
 //
 // Only codes 1011 are logged: a client that goes away (1000, 1001, a
 // dropped TCP connection) or sends a bad message is a normal end.
+//
+// ServeHTTP returns once the connection has ended, or, with the Detach
+// option, once the upgrade is done.
 //
 // Registered with docs.API.Handle, the handler is documented with the
 // response 101 Switching Protocols.
@@ -71,7 +76,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.refuse(w, r) || h.reject(w, r) {
 		return
 	}
-	h.serve(w, r, h.fn)
+	if !h.detaches(r) {
+		h.serve(w, r, h.fn, false, nil)
+		return
+	}
+	h.serve(w, r.WithContext(context.WithoutCancel(r.Context())), h.fn, true, nil)
 }
 
 // writeBuffers is shared by every endpoint: a connection holds a write
@@ -105,6 +114,7 @@ func newCore(opts []Option) *core {
 		CheckOrigin:       func(*http.Request) bool { return true }, // checked before, see refuse
 		Error:             upgradeError,
 		WriteBufferPool:   &writeBuffers,
+		ReadBufferSize:    cfg.readBuffer,
 	}
 	return h
 }
@@ -140,13 +150,22 @@ func (h *core) reject(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// serve upgrades the connection and runs fn for its life.
-func (h *core) serve(w http.ResponseWriter, r *http.Request, fn Func) {
+// serve upgrades the connection and runs fn for its life: on this
+// goroutine, or, when detach is set, on a new one, started before serve
+// returns true. Detached, after (when not nil) is called once the
+// connection has ended, with whether fn panicked with
+// http.ErrAbortHandler. serve returns false, and calls nothing, when the
+// upgrade fails.
+func (h *core) serve(w http.ResponseWriter, r *http.Request, fn Func, detach bool, after func(aborted bool)) bool {
 	wsc, err := h.upgrader.Upgrade(hijackable(w), r, nil)
 	if err != nil {
-		return // answered by upgradeError, or the connection is gone
+		return false // answered by upgradeError, or the connection is gone
 	}
 	c := newConn(wsc, r, &h.cfg)
+	if detach {
+		go h.live(c, fn, scopehook.Open(r.Context()), after)
+		return true
+	}
 	err, aborted := run(fn, c)
 	if aborted {
 		c.fail(http.ErrAbortHandler)
@@ -154,6 +173,27 @@ func (h *core) serve(w http.ResponseWriter, r *http.Request, fn Func) {
 		panic(http.ErrAbortHandler)
 	}
 	h.finish(c, err)
+	return false
+}
+
+// live runs fn for the life of a detached connection. A panic with
+// http.ErrAbortHandler drops the connection, as net/http would, without
+// panicking again: no net/http frame is left above to recover it. hooked
+// is internal/scopehook's, for the test client's Wait.
+func (h *core) live(c *Conn, fn Func, hooked func(), after func(aborted bool)) {
+	err, aborted := run(fn, c)
+	if aborted {
+		c.fail(http.ErrAbortHandler)
+		c.wg.Wait()
+	} else {
+		h.finish(c, err)
+	}
+	if after != nil {
+		after(aborted)
+	}
+	if hooked != nil {
+		hooked()
+	}
 }
 
 // The methods below are how package docs documents an endpoint (see
@@ -271,3 +311,11 @@ type hijacker struct {
 }
 
 func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) { return h.rc.Hijack() }
+
+// detaches reports whether a connection upgraded from r runs detached:
+// with the Detach option, unless r already has a request scope, opened by
+// a middleware in front (deps.Scope, tasks.Middleware), whose cleanups and
+// tasks must wait for the connection's end.
+func (h *core) detaches(r *http.Request) bool {
+	return h.cfg.detach && stdapi.ScopeRequest(r.Context()) == nil
+}

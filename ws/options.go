@@ -103,6 +103,47 @@ func Validate(fn func(v any) error) Option { return func(c *config) { c.validate
 // slog.Default(), at the time of each log.
 func Logger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
+// Detach runs each connection on a goroutine of its own and returns from
+// ServeHTTP as soon as the upgrade is done, instead of running the
+// connection on the goroutine net/http serves the request with: net/http
+// then frees that goroutine, its stack and its per-connection state (its
+// connection and response, a 4 KiB write buffer, a 2 KiB chunking
+// buffer), about 5 KB per connection. Use it for many long-lived
+// connections.
+//
+// What it changes, for the code around the handler:
+//   - Middleware in front of the handler sees ServeHTTP return at the
+//     upgrade: its after-code (a logged duration or status, an in-flight
+//     counter, a span, a deferred release of something it put in the
+//     request's context) runs then, while the connection goes on. Do not
+//     detach behind middleware that releases what the function uses.
+//   - The request's context is no longer cancelled by net/http for the
+//     connection: the function's ctx, and Conn.Request's context, keep the
+//     request's values, and ctx ends with the connection as without
+//     Detach.
+//   - A request scope opened in front (deps.Scope, tasks.Middleware) must
+//     outlive the connection: the connection is then not detached, and
+//     runs as without Detach. Endpoint's own scope, opened when there is
+//     none in front, is ended when the connection ends: dep-field cleanups
+//     and background tasks run after it, as without Detach.
+//   - A panic in the function is answered with 1011 and logged, as
+//     without Detach; a panic with http.ErrAbortHandler drops the TCP
+//     connection without a close frame and logs nothing, and, with no
+//     net/http goroutine left to recover it, does not panic again.
+//
+// Off by default, since a wrapping middleware cannot be detected.
+func Detach() Option { return func(c *config) { c.detach = true } }
+
+// ReadBufferSize sets the size of each connection's read buffer, in
+// bytes. By default (0), the connection reads through the 4 KiB buffer
+// net/http read the handshake with. A smaller buffer saves memory per
+// connection, with Detach only (without it, net/http keeps its own buffer
+// for the life of the connection); its cost is one read from the network
+// per buffer's worth of small messages arriving together (a message larger
+// than the buffer is read past it, straight into the message). Values
+// below 125 bytes, the largest control frame, are raised to 125.
+func ReadBufferSize(n int) Option { return func(c *config) { c.readBuffer = n } }
+
 // Defaults of the options.
 const (
 	DefaultReadLimit    = 64 << 10
@@ -128,6 +169,8 @@ type config struct {
 	accept       func(r *http.Request) error
 	validate     func(v any) error
 	logger       *slog.Logger
+	detach       bool
+	readBuffer   int // 0: net/http's
 }
 
 // newConfig applies opts and replaces what is left zero by the defaults.
@@ -155,6 +198,9 @@ func newConfig(opts []Option) config {
 	}
 	if c.sendQueue <= 0 {
 		c.sendQueue = DefaultSendQueue
+	}
+	if c.readBuffer < 0 {
+		c.readBuffer = 0
 	}
 	return c
 }

@@ -1,7 +1,10 @@
 // Package scopehook lets a caller observe the request scopes that the root
 // package's ServeScoped opens for a context: the test client uses it to wait
 // for one request's background tasks and dependency cleanups, without
-// waiting for every request of the process.
+// waiting for every request of the process. Package ws also calls Open for
+// a WebSocket connection it runs after ServeHTTP has returned (its Detach
+// option), and calls done when the connection has ended, so that the test
+// client waits for the connection as it waits for a handler.
 package scopehook
 
 import (
