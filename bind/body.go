@@ -86,6 +86,15 @@ func tooLarge(what string, limit int64) *stdapi.Error {
 		what+" is larger than the limit of "+strconv.FormatInt(limit, 10)+" bytes")
 }
 
+// contentType returns r's Content-Type, read under its canonical key
+// directly (Header.Get canonicalizes the key on every call).
+func contentType(r *http.Request) string {
+	if v := r.Header["Content-Type"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // mediaType returns the lowercased media type of a Content-Type value,
 // without parameters.
 func mediaType(ct string) string {
@@ -159,7 +168,7 @@ func (st *state) bindBody(in *Input, r *http.Request, v reflect.Value, lim Limit
 
 // bindJSON reads and decodes a JSON body.
 func (st *state) bindJSON(in *Input, r *http.Request, v reflect.Value, lim Limits) error {
-	ct := r.Header.Get("Content-Type")
+	ct := contentType(r)
 	if ct != "" && !isJSON(mediaType(ct)) {
 		return unsupported(mediaType(ct), "application/json")
 	}

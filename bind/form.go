@@ -69,7 +69,7 @@ func fileSetter(t reflect.Type) (func(v reflect.Value, files []*File), error) {
 // bindForm reads an urlencoded or multipart body into the form fields,
 // top-level or in Body.
 func (st *state) bindForm(in *Input, r *http.Request, v reflect.Value, lim Limits) error {
-	ct := r.Header.Get("Content-Type")
+	ct := contentType(r)
 	mt := mediaType(ct)
 	switch {
 	case mt == mediaForm || mt == mediaMultipart:
@@ -222,7 +222,7 @@ func (st *state) readMultipart(in *Input, r *http.Request, lim Limits) error {
 	if r.ContentLength > lim.MaxMultipartBytes {
 		return tooLarge("The request body", lim.MaxMultipartBytes)
 	}
-	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	_, params, err := mime.ParseMediaType(contentType(r))
 	if err != nil || params["boundary"] == "" {
 		return stdapi.NewError(http.StatusBadRequest, "Invalid multipart/form-data body: no boundary")
 	}

@@ -83,7 +83,7 @@ func (p *Plan) Append(dst []stdapi.FieldError, v reflect.Value, pr Presence, pre
 // newWalker starts a walk that appends to dst, at most max errors in all
 // (0: no limit), each loc starting with prefix.
 func newWalker(dst []stdapi.FieldError, max int, prefix []any) walker {
-	w := walker{dst: dst, path: paths.Get().(*[]step), max: max}
+	w := walker{dst: dst, max: max}
 	if len(prefix) <= len(w.short) {
 		// Copying the prefix keeps the caller's variadic slice on its stack.
 		w.nshort = copy(w.short[:], prefix)
@@ -95,8 +95,10 @@ func newWalker(dst []stdapi.FieldError, max int, prefix []any) walker {
 
 // done ends the walk and returns what it appended.
 func (w *walker) done() []stdapi.FieldError {
-	clear(*w.path) // drop references to the user's values
-	*w.path = (*w.path)[:0]
-	paths.Put(w.path)
+	if w.path != nil {
+		clear(*w.path) // drop references to the user's values
+		*w.path = (*w.path)[:0]
+		paths.Put(w.path)
+	}
 	return w.dst
 }

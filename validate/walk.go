@@ -19,7 +19,7 @@ type walker struct {
 	short  [4]any // a loc prefix of up to 4 elements, copied
 	nshort int
 	prefix []any   // a longer loc prefix
-	path   *[]step // the path to the value being checked, pooled
+	path   *[]step // the path to the value being checked, pooled; nil until the first push
 	max    int     // errors dst may hold at most; 0: no limit
 	full   bool    // an error was dropped at max: stop walking
 	// locs is where the locs of this walk's errors are carved from, one
@@ -63,8 +63,24 @@ type step struct {
 
 var paths = sync.Pool{New: func() any { s := make([]step, 0, 16); return &s }}
 
-func (w *walker) push(s step) { *w.path = append(*w.path, s) }
-func (w *walker) pop()        { *w.path = (*w.path)[:len(*w.path)-1] }
+// push descends into s. The path comes from the pool at the first step, so
+// that a walk of a scalar (a parameter) takes none.
+func (w *walker) push(s step) {
+	if w.path == nil {
+		w.path = paths.Get().(*[]step)
+	}
+	*w.path = append(*w.path, s)
+}
+
+func (w *walker) pop() { *w.path = (*w.path)[:len(*w.path)-1] }
+
+// steps returns the path to the value being checked.
+func (w *walker) steps() []step {
+	if w.path == nil {
+		return nil
+	}
+	return *w.path
+}
 
 const (
 	locName uint8 = iota
@@ -102,7 +118,7 @@ func (w *walker) value(vp *valuePlan, v reflect.Value, pr Presence, inRequest, c
 			break
 		}
 	}
-	if (vp.strct != nil || vp.items != nil || vp.keys != nil) && len(*w.path) >= MaxDepth {
+	if (vp.strct != nil || vp.items != nil || vp.keys != nil) && len(w.steps()) >= MaxDepth {
 		w.add(stdapi.FieldError{
 			Type: "value_error", Loc: w.loc(nil), Msg: "Value error, nesting is deeper than " + strconv.Itoa(MaxDepth),
 			Ctx: map[string]any{"max_depth": MaxDepth},
@@ -296,7 +312,7 @@ func sortKeys(keys []reflect.Value) {
 
 // loc turns the current path into a loc: the prefix, the steps, then extra.
 func (w *walker) loc(extra []any) []any {
-	steps := *w.path
+	steps := w.steps()
 	n := w.nshort + len(w.prefix) + len(steps) + len(extra)
 	if n == 0 {
 		return []any{} // the root: [] in JSON, not null
