@@ -30,8 +30,9 @@ type decoder struct {
 }
 
 // node returns a new presence node. Nodes come from chunks, so that a body
-// of many objects does not cost an allocation per object; the chunks live
-// as long as the request's presence tree and are not reused.
+// of many objects does not cost an allocation per object. The presence
+// tree is done with when binding returns (validate reads it, nothing keeps
+// it), so reset keeps the last chunk, zeroed, for the next request.
 func (d *decoder) node() *node {
 	if len(d.slab) == cap(d.slab) {
 		d.slab = make([]node, 0, min(max(2*cap(d.slab), 4), 256))
@@ -49,7 +50,8 @@ type step struct {
 
 func (d *decoder) reset() {
 	clear(d.path)
-	*d = decoder{path: d.path[:0], keyBuf: small(d.keyBuf), strBuf: small(d.strBuf)}
+	clear(d.slab) // drop the kids and keys of this request's nodes
+	*d = decoder{path: d.path[:0], keyBuf: small(d.keyBuf), strBuf: small(d.strBuf), slab: d.slab[:0]}
 }
 
 // small returns b emptied, or nil when it grew too large to keep pooled.

@@ -280,3 +280,28 @@ func TestStringsOutliveTheRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestPresenceIsPerRequest checks that what one request sent is not seen
+// as sent by the next, which reuses the decoder's presence nodes: a
+// required nested field sent, then left out, is missing the second time.
+func TestPresenceIsPerRequest(t *testing.T) {
+	type inner struct {
+		Name string `json:"name" validate:"required"`
+	}
+	type body struct {
+		Items []inner `json:"items" validate:"dive"`
+	}
+	h := bind.Handler(func(_ context.Context, in *struct{ Body body }) (int, error) { return len(in.Body.Items), nil })
+	for i, tt := range []struct{ body, want string }{
+		{`{"items":[{"name":"a"},{"name":"b"}]}`, `2`},
+		{`{"items":[{},{}]}`, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"2 validation errors","errors":[{"type":"missing","loc":["body","items",0,"name"],"msg":"Field required"},{"type":"missing","loc":["body","items",1,"name"],"msg":"Field required"}]}`},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := w.Body.String(); got != tt.want {
+			t.Errorf("request %d: %d %s\nwant %s", i, w.Code, got, tt.want)
+		}
+	}
+}
