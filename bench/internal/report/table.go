@@ -60,7 +60,11 @@ var scenarios = []scenario{
 }
 
 // The end-to-end scenarios: wrk keys are "get/IMPL" and "post/IMPL".
-var wrkScenarios = []struct{ label, prefix string }{
+// wrkScenario is an end-to-end scenario: its label, and the prefix of its
+// wrk result names (get/IMPL, post/IMPL).
+type wrkScenario struct{ label, prefix string }
+
+var wrkScenarios = []wrkScenario{
 	{"6 wrk GET /greetings/en", "get/"},
 	{"7 wrk POST /users/me/items/42, JWT + JSON body", "post/"},
 }
