@@ -1,6 +1,7 @@
 package ws
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -52,12 +54,19 @@ type Conn struct {
 
 	wmu     sync.Mutex  // guards writing, and orders starting a writer before the end
 	writing bool        // a writer is running, or the close frame was sent: start none
+	ctl     uint8       // the length of the control frame peekControl saw, or 0 (here, where it takes no room)
 	pingDue atomic.Bool // the ping timer fired: the writer sends a ping
 	pinger  *time.Timer // nil without keepalive; guarded by wmu
 	ends    []*endHook  // run by end (see afterEnd); guarded by wmu
 
 	wg     sync.WaitGroup // the reader and the running writer
 	writer func()         // c.writeLoop, made once: a go statement with it allocates nothing
+
+	br      *bufio.Reader         // the buffer gorilla reads through, when known
+	raw     syscall.RawConn       // the socket, when awaitReadable can wait on it (see readable.go)
+	peek    func(fd uintptr) bool // c.peekControl, made once (see readable_unix.go)
+	reader  func()                // c.readOn, made once, as writer
+	pending inbound               // a message read, for the next reader goroutine to deliver; typ 0 for none
 }
 
 type inbound struct {
@@ -66,8 +75,9 @@ type inbound struct {
 }
 
 // newConn wraps an upgraded connection and starts its reader and its
-// keepalive timer.
-func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
+// keepalive timer. br is the buffer wsc reads through, or nil when
+// unknown.
+func newConn(wsc *websocket.Conn, r *http.Request, cfg *config, br *bufio.Reader) *Conn {
 	// Only the connection's end cancels ctx, so endErr is always set first.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &Conn{
@@ -81,6 +91,11 @@ func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
 		closing: make(chan struct{}),
 	}
 	c.writer = c.writeLoop
+	c.reader = c.readOn
+	if br != nil {
+		c.br = br
+		c.watchSocket(wsc.NetConn())
+	}
 	if cfg.readLimit > 0 {
 		wsc.SetReadLimit(wireLimit(cfg.readLimit, cfg.compression))
 	}
@@ -94,7 +109,7 @@ func newConn(wsc *websocket.Conn, r *http.Request, cfg *config) *Conn {
 		c.wmu.Unlock()
 	}
 	c.wg.Add(1)
-	go c.readLoop()
+	go c.reader()
 	return c
 }
 
@@ -290,32 +305,72 @@ func (c *Conn) closedErr() error {
 	return fmt.Errorf("%w: %w", ErrClosed, c.endErr)
 }
 
-// readLoop reads until the connection fails or the close handshake is done,
-// then drops the TCP connection.
-func (c *Conn) readLoop() {
-	defer c.wg.Done()
-	err := c.readMessages()
+// readOn reads until the connection fails or the close handshake is done,
+// then drops the TCP connection. When the socket is watched (see
+// readable.go), it reads one message only, and goes on on a new
+// goroutine, which delivers the message before it reads the next one:
+// the goroutine that waits for the client, or for the function to read,
+// never carried a read, and keeps a small stack. The reader goroutines
+// run one after the other, and count as one in wg.
+func (c *Conn) readOn() {
+	handed, err := c.readMessages()
+	if handed {
+		return
+	}
 	c.end(err)
 	if lingers(err) {
 		c.linger()
 	}
 	c.ws.NetConn().Close()
+	c.wg.Done()
 }
 
-func (c *Conn) readMessages() error {
-	for {
-		c.setReadDeadline()
-		typ, data, err := c.readMessage()
-		if err != nil {
-			return err
-		}
-		select {
-		case c.in <- inbound{typ, data}:
-		case <-c.closing: // closing: only the peer's close frame matters now
-		case <-c.ctx.Done():
-			return c.ctx.Err()
+// readMessages delivers the pending message, if any, and reads the next
+// ones until the reading fails, or, with a watched socket, until it has
+// handed the message it read to a new goroutine (handed).
+func (c *Conn) readMessages() (handed bool, err error) {
+	if m := c.pending; m.typ != 0 {
+		c.pending = inbound{}
+		if err := c.deliver(m); err != nil {
+			return false, err
 		}
 	}
+	for {
+		c.setReadDeadline()
+		c.awaitReadable()
+		if took, err := c.takeControl(); took || err != nil {
+			if err != nil {
+				return false, err
+			}
+			go c.reader()
+			return true, nil
+		}
+		typ, data, err := c.readMessage()
+		if err != nil {
+			return false, err
+		}
+		if c.raw != nil {
+			c.pending = inbound{typ, data}
+			go c.reader()
+			return true, nil
+		}
+		if err := c.deliver(inbound{typ, data}); err != nil {
+			return false, err
+		}
+	}
+}
+
+// deliver hands m to the Read methods; it drops m once the connection is
+// closing (only the peer's close frame matters then), and fails when the
+// connection has ended.
+func (c *Conn) deliver(m inbound) error {
+	select {
+	case c.in <- m:
+	case <-c.closing:
+	case <-c.ctx.Done():
+		return c.ctx.Err()
+	}
+	return nil
 }
 
 // readMessage reads the next data message, of at most the ReadLimit option

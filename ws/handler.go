@@ -114,7 +114,8 @@ func newCore(opts []Option) *core {
 		CheckOrigin:       func(*http.Request) bool { return true }, // checked before, see refuse
 		Error:             upgradeError,
 		WriteBufferPool:   &writeBuffers,
-		ReadBufferSize:    cfg.readBuffer,
+		// ReadBufferSize 0: gorilla reads through the buffer hijack
+		// returns, sized by the ReadBufferSize option (see hijacker).
 	}
 	return h
 }
@@ -157,11 +158,12 @@ func (h *core) reject(w http.ResponseWriter, r *http.Request) bool {
 // http.ErrAbortHandler. serve returns false, and calls nothing, when the
 // upgrade fails.
 func (h *core) serve(w http.ResponseWriter, r *http.Request, fn Func, detach bool, after func(aborted bool)) bool {
-	wsc, err := h.upgrader.Upgrade(hijackable(w), r, nil)
+	hj := hijackable(w, h.cfg.readBuffer)
+	wsc, err := h.upgrader.Upgrade(hj, r, nil)
 	if err != nil {
 		return false // answered by upgradeError, or the connection is gone
 	}
-	c := newConn(wsc, r, &h.cfg)
+	c := newConn(wsc, r, &h.cfg, hj.reader())
 	if detach {
 		go h.live(c, fn, scopehook.Open(r.Context()), after)
 		return true
@@ -296,21 +298,61 @@ func upgradeError(w http.ResponseWriter, r *http.Request, status int, reason err
 	stdapi.WriteError(w, r, &stdapi.Error{Status: status, Err: reason})
 }
 
-// hijackable returns w if it can be hijacked, or an adapter that reaches the
-// http.Hijacker of the writer it wraps through http.ResponseController.
-func hijackable(w http.ResponseWriter) http.ResponseWriter {
-	if _, ok := w.(http.Hijacker); ok {
-		return w
+// hijackable returns an http.Hijacker for the upgrader: w's own, or the
+// one of the writer w wraps, reached through http.ResponseController. Its
+// Hijack returns, instead of net/http's buffer, a new one of size bytes
+// (at least minReadBuffer) when size is not 0.
+func hijackable(w http.ResponseWriter, size int) *hijacker {
+	h := &hijacker{ResponseWriter: w, size: size}
+	if _, ok := w.(http.Hijacker); !ok {
+		h.rc = http.NewResponseController(w)
 	}
-	return hijacker{w, http.NewResponseController(w)}
+	return h
 }
 
+// minReadBuffer is the smallest read buffer the ReadBufferSize option
+// gives: gorilla reads through the buffer that Hijack returns when it is
+// larger than 256 bytes, and allocates one of its own otherwise.
+const minReadBuffer = 512
+
+// hijacker is the ResponseWriter the upgrader hijacks. It keeps the read
+// buffer it returned, for the connection to know what it holds (see
+// readable.go).
 type hijacker struct {
 	http.ResponseWriter
-	rc *http.ResponseController
+	rc   *http.ResponseController // nil when ResponseWriter is an http.Hijacker
+	size int
+	br   *bufio.Reader
 }
 
-func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) { return h.rc.Hijack() }
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	var nc net.Conn
+	var brw *bufio.ReadWriter
+	var err error
+	if h.rc != nil {
+		nc, brw, err = h.rc.Hijack()
+	} else {
+		nc, brw, err = h.ResponseWriter.(http.Hijacker).Hijack()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// Bytes already buffered make the upgrader fail: leave them there.
+	if h.size > 0 && brw.Reader.Buffered() == 0 {
+		brw.Reader = bufio.NewReaderSize(nc, max(h.size, minReadBuffer))
+	}
+	h.br = brw.Reader
+	return nc, brw, nil
+}
+
+// reader returns the buffer the upgraded connection reads through, or nil
+// when the upgrader did not keep the one Hijack returned.
+func (h *hijacker) reader() *bufio.Reader {
+	if h.br == nil || h.br.Size() <= 256 {
+		return nil
+	}
+	return h.br
+}
 
 // detaches reports whether a connection upgraded from r runs detached:
 // with the Detach option, unless r already has a request scope, opened by

@@ -3,9 +3,14 @@ package ws
 import (
 	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"net"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,67 +40,172 @@ func BenchmarkIdleConn(b *testing.B) {
 
 // BenchmarkIdleConnServer reports the memory an idle connection holds in
 // a real server: 1,000 clients upgrade through net/http over loopback and
-// stay idle; heap-B/conn and stack-B/conn are what the process holds per
+// stay idle; heap-B/conn and stack-B/conn are what the server holds per
 // connection once they are all up, after a GC, net/http's share (its
-// connection, request, buffers, goroutine) included. The clients are raw
-// sockets that wrote their handshake by hand, so that their own share is
-// only the socket's (about 0.3 KB of heap, from net's TCPConn).
+// connection, request, buffers, goroutine) included. The clients run in a
+// child process (the test binary again, see TestIdleClients), so that
+// their sockets are not counted; the inproc variants keep them in the
+// benchmark's process, as the figures before child clients did (about
+// 0.3 KB more per connection, net's TCPConn of each client).
 //
 // default is the endpoint without options; detach adds Detach, which
 // frees net/http's share; detach-readbuf1k, what an application with many
 // idle connections would use, also reads through a 1 KiB buffer instead
-// of net/http's 4 KiB one.
+// of net/http's 4 KiB one. The -msg and -ping variants show what an idle
+// connection holds after some traffic: each client sends one text message
+// (which the function reads), or one ping (which the server answers),
+// then goes idle.
 func BenchmarkIdleConnServer(b *testing.B) {
+	detach1k := []Option{Detach(), ReadBufferSize(1 << 10)}
 	for _, v := range []struct {
-		name string
-		opts []Option
+		name   string
+		opts   []Option
+		send   string // what each client sends after the upgrade: "", "msg" or "ping"
+		inproc bool
 	}{
-		{"default", nil},
-		{"detach", []Option{Detach()}},
-		{"detach-readbuf1k", []Option{Detach(), ReadBufferSize(1 << 10)}},
+		{"default", nil, "", false},
+		{"detach", []Option{Detach()}, "", false},
+		{"detach-readbuf1k", detach1k, "", false},
+		{"detach-readbuf1k-msg", detach1k, "msg", false},
+		{"detach-readbuf1k-ping", detach1k, "ping", false},
+		{"inproc/default", nil, "", true},
+		{"inproc/detach", []Option{Detach()}, "", true},
+		{"inproc/detach-readbuf1k", detach1k, "", true},
 	} {
-		b.Run(v.name, func(b *testing.B) { benchIdleServer(b, v.opts) })
+		b.Run(v.name, func(b *testing.B) { benchIdleServer(b, v.opts, v.send, v.inproc) })
 	}
 }
 
-func benchIdleServer(b *testing.B, opts []Option) {
+func benchIdleServer(b *testing.B, opts []Option, send string, inproc bool) {
 	const n = 1000
 	var heap, stack float64
 	for b.Loop() {
 		var hub Hub
 		joined := make(chan struct{}, n)
+		read := make(chan struct{}, n)
 		base := runtime.NumGoroutine()
 		srv := httptest.NewServer(Handler(func(ctx context.Context, c *Conn) error {
 			if err := hub.Join("room", c); err != nil {
 				return err
 			}
 			joined <- struct{}{}
-			_, err := c.ReadBytes()
-			return err
-		}, opts...))
-		before := readMem()
-		conns := make([]net.Conn, 0, n)
-		for range n {
-			conns = append(conns, rawDial(b, srv.Listener.Addr().String()))
-		}
-		for range n {
-			select {
-			case <-joined:
-			case <-time.After(guard):
-				b.Fatal("connections did not join")
+			for {
+				if _, err := c.ReadBytes(); err != nil {
+					return err
+				}
+				read <- struct{}{}
 			}
+		}, opts...))
+		addr := srv.Listener.Addr().String()
+		before := readMem()
+		var stop func()
+		if inproc {
+			conns := make([]net.Conn, 0, n)
+			for range n {
+				c, err := rawDial(addr, send)
+				if err != nil {
+					b.Fatal(err)
+				}
+				conns = append(conns, c)
+			}
+			stop = func() {
+				for _, c := range conns {
+					c.Close()
+				}
+			}
+		} else {
+			stop = startIdleClients(b, addr, n, send)
+		}
+		waitN(b, joined, n, "joined")
+		if send == "msg" {
+			waitN(b, read, n, "messages read")
 		}
 		after := readMem()
 		heap = float64(after.HeapAlloc-before.HeapAlloc) / n
 		stack = float64(after.StackInuse-before.StackInuse) / n
 		hub.Close()
-		for _, c := range conns {
-			c.Close()
-		}
+		stop()
 		srv.Close()
 		settle(b, base)
 	}
 	reportMem(b, heap, stack)
+}
+
+func waitN(b *testing.B, ch chan struct{}, n int, what string) {
+	for range n {
+		select {
+		case <-ch:
+		case <-time.After(guard):
+			b.Fatal("connections not all " + what)
+		}
+	}
+}
+
+// startIdleClients runs TestIdleClients in a child process, which opens n
+// connections to addr, and returns once they are all upgraded (and have
+// sent what send says); stop closes them and waits for the child's exit.
+func startIdleClients(b *testing.B, addr string, n int, send string) (stop func()) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestIdleClients$", "-test.count=1")
+	cmd.Env = append(os.Environ(), idleClientsEnv+"="+addr+","+strconv.Itoa(n)+","+send)
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if line != "ready\n" {
+		in.Close()
+		cmd.Wait()
+		b.Fatalf("idle clients: %q, %v", line, err)
+	}
+	return func() {
+		in.Close()
+		if err := cmd.Wait(); err != nil {
+			b.Errorf("idle clients: %v", err)
+		}
+	}
+}
+
+// idleClientsEnv tells the test binary, run by startIdleClients, to hold
+// idle clients: its value is "addr,n,send".
+const idleClientsEnv = "STDAPI_WS_IDLE_CLIENTS"
+
+// TestIdleClients is BenchmarkIdleConnServer's child process (it skips
+// otherwise): it opens the connections, prints "ready", and holds them
+// until its standard input is closed.
+func TestIdleClients(t *testing.T) {
+	v := os.Getenv(idleClientsEnv)
+	if v == "" {
+		t.Skip("run by BenchmarkIdleConnServer")
+	}
+	args := strings.Split(v, ",")
+	if len(args) != 3 {
+		t.Fatalf("%s=%q, want addr,n,send", idleClientsEnv, v)
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := make([]net.Conn, 0, n)
+	for range n {
+		c, err := rawDial(args[0], args[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+	for _, c := range conns {
+		c.Close()
+	}
 }
 
 func reportMem(b *testing.B, heap, stack float64) {
@@ -105,32 +215,50 @@ func reportMem(b *testing.B, heap, stack float64) {
 }
 
 // rawDial opens a WebSocket connection with a hand-written handshake and
-// reads the 101 answer with a small buffer, which it drops.
-func rawDial(b testing.TB, addr string) net.Conn {
+// reads the 101 answer with a small buffer, which it drops. Then, for
+// send "msg", it sends a text message; for "ping", a ping, and reads the
+// pong.
+func rawDial(addr, send string) (net.Conn, error) {
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	req := "GET / HTTP/1.1\r\nHost: " + addr + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
 		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
 	if _, err := c.Write([]byte(req)); err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	br := bufio.NewReaderSize(c, 256)
 	status, err := br.ReadString('\n')
 	if err != nil || !strings.Contains(status, " 101 ") {
-		b.Fatalf("handshake: %q, %v", status, err)
+		return nil, fmt.Errorf("handshake: %q, %v", status, err)
 	}
 	for {
 		line, err := br.ReadString('\n')
 		if err != nil {
-			b.Fatal(err)
+			return nil, err
 		}
 		if line == "\r\n" {
 			break
 		}
 	}
-	return c
+	// Masked frames with the key 0 (the payload is sent as is).
+	switch send {
+	case "msg":
+		_, err = c.Write([]byte("\x81\x82\x00\x00\x00\x00hi"))
+	case "ping":
+		if _, err = c.Write([]byte("\x89\x82\x00\x00\x00\x00hi")); err == nil {
+			pong := make([]byte, 4)
+			if _, err = io.ReadFull(br, pong); err == nil && string(pong) != "\x8a\x02hi" {
+				err = fmt.Errorf("ping answered with %q", pong)
+			}
+		}
+	}
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // readMem returns the memory statistics after two collections: the first

@@ -108,8 +108,8 @@ func Logger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 // connection on the goroutine net/http serves the request with: net/http
 // then frees that goroutine, its stack and its per-connection state (its
 // connection and response, a 4 KiB write buffer, a 2 KiB chunking
-// buffer), about 5 KB per connection. Use it for many long-lived
-// connections.
+// buffer), about 10 KB per idle connection (see the package
+// documentation). Use it for many long-lived connections.
 //
 // What it changes, for the code around the handler:
 //   - Middleware in front of the handler sees ServeHTTP return at the
@@ -141,7 +141,7 @@ func Detach() Option { return func(c *config) { c.detach = true } }
 // for the life of the connection); its cost is one read from the network
 // per buffer's worth of small messages arriving together (a message larger
 // than the buffer is read past it, straight into the message). Values
-// below 125 bytes, the largest control frame, are raised to 125.
+// below 512 bytes are raised to 512.
 func ReadBufferSize(n int) Option { return func(c *config) { c.readBuffer = n } }
 
 // Defaults of the options.
