@@ -176,9 +176,16 @@ func BenchmarkHubBroadcastConns(b *testing.B) {
 }
 
 // BenchmarkEcho measures a round trip over loopback TCP: the client sends a
-// 128-byte text message and reads the echo.
+// 128-byte text message and reads the echo; detach is the same with the
+// Detach option, whose reader waits for the socket and reads each message
+// on a new goroutine.
 func BenchmarkEcho(b *testing.B) {
-	srv := httptest.NewServer(Handler(echo))
+	b.Run("default", func(b *testing.B) { benchEcho(b) })
+	b.Run("detach", func(b *testing.B) { benchEcho(b, Detach()) })
+}
+
+func benchEcho(b *testing.B, opts ...Option) {
+	srv := httptest.NewServer(Handler(echo, opts...))
 	defer srv.Close()
 	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
 	if err != nil {

@@ -163,7 +163,15 @@ func (h *core) serve(w http.ResponseWriter, r *http.Request, fn Func, detach boo
 	if err != nil {
 		return false // answered by upgradeError, or the connection is gone
 	}
-	c := newConn(wsc, r, &h.cfg, hj.reader())
+	// Only a detached connection watches its socket (readable.go): the
+	// shallow wait saves the reader's stack, at a system call and a
+	// goroutine start per message, and that pays only once net/http's
+	// goroutine is gone too.
+	var br *bufio.Reader
+	if detach {
+		br = hj.reader()
+	}
+	c := newConn(wsc, r, &h.cfg, br)
 	if detach {
 		go h.live(c, fn, scopehook.Open(r.Context()), after)
 		return true

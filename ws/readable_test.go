@@ -63,9 +63,12 @@ func TestControlFrames(t *testing.T) {
 		opts []Option
 	}{
 		{"default", nil},
+		{"detach", []Option{Detach()}},
 		{"detach-readbuf1k", []Option{Detach(), ReadBufferSize(1 << 10)}},
-		{"readbuf16", []Option{ReadBufferSize(16)}}, // raised to 512
+		{"detach-readbuf16", []Option{Detach(), ReadBufferSize(16)}}, // raised to 512
+		{"readbuf16", []Option{ReadBufferSize(16)}},
 		{"compression", []Option{EnableCompression()}},
+		{"detach-compression", []Option{Detach(), EnableCompression()}},
 	} {
 		for _, tt := range tests {
 			t.Run(opts.name+"/"+tt.name, func(t *testing.T) {
