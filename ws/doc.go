@@ -63,9 +63,12 @@
 // on the network): detached, over plain TCP, on Linux, macOS and the BSDs,
 // the reader waits for the socket to be readable before it calls into
 // gorilla/websocket, and reads each message on a new goroutine, so that
-// the one left waiting keeps a small stack. That costs a system call and
-// a goroutine start per message; a connection that is not detached reads
-// as gorilla does, without them. Detach changes what
+// the one left waiting keeps a small stack. That costs a wait on the
+// poller, a system call and a goroutine start per message: a 128-byte
+// echo over loopback takes about 72k instructions, client included,
+// against 42k not detached (BenchmarkEcho, counted by callgrind). Detach
+// is for many connections that are mostly idle; a connection that is not
+// detached reads as gorilla does. Detach changes what
 // middleware observes (its after-code runs at the upgrade): see Detach
 // before using it.
 //
