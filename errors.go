@@ -56,12 +56,24 @@ func NewError(status int, detail string) *Error {
 // ValidationError returns a 422 Unprocessable Entity error listing errs, with
 // the detail "1 validation error" or "N validation errors".
 func ValidationError(errs ...FieldError) *Error {
-	detail := "1 validation error"
-	if len(errs) != 1 {
-		detail = strconv.Itoa(len(errs)) + " validation errors"
+	var detail string
+	if n := len(errs); n < len(validationDetails) {
+		detail = validationDetails[n]
+	} else {
+		detail = strconv.Itoa(n) + " validation errors"
 	}
 	return &Error{Status: http.StatusUnprocessableEntity, Detail: detail, Errors: errs}
 }
+
+// validationDetails are the details of 422s with few errors, made once:
+// most 422s list a handful.
+var validationDetails = func() (d [17]string) {
+	for n := range d {
+		d[n] = strconv.Itoa(n) + " validation errors"
+	}
+	d[1] = "1 validation error"
+	return d
+}()
 
 // Error describes e for logs: status, title, detail and cause.
 func (e *Error) Error() string {

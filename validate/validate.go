@@ -76,6 +76,9 @@ func (p *Plan) Append(dst []stdapi.FieldError, v reflect.Value, pr Presence, pre
 		return dst
 	}
 	w := newWalker(dst, 0, prefix)
+	if sp := p.root.strct; sp != nil {
+		w.room = len(sp.fields) // a struct's checked fields: most fail once
+	}
 	w.value(p.root, v, pr, pr != nil, false)
 	return w.done()
 }

@@ -21,6 +21,7 @@ type walker struct {
 	prefix []any   // a longer loc prefix
 	path   *[]step // the path to the value being checked, pooled; nil until the first push
 	max    int     // errors dst may hold at most; 0: no limit
+	room   int     // the errors to make room for at first (see next); 0: 8
 	full   bool    // an error was dropped at max: stop walking
 	// locs is where the locs of this walk's errors are carved from, one
 	// allocation for several errors; carved parts are never written again.
@@ -37,15 +38,22 @@ func (w *walker) add(fe stdapi.FieldError) {
 
 // next appends a zero error to dst and returns it, or returns nil when dst
 // holds max errors already: then the walk is full and stops. Filling the
-// error in place keeps it off the heap. The first error makes room for 8,
-// rather than growing dst one error at a time.
+// error in place keeps it off the heap. The first error makes room for
+// the fields the plan checks (w.room), up to 8, rather than growing dst
+// one error at a time; past that, dst doubles.
 func (w *walker) next() *stdapi.FieldError {
 	if w.max > 0 && len(w.dst) >= w.max {
 		w.full = true
 		return nil
 	}
 	if len(w.dst) == cap(w.dst) && cap(w.dst) < 8 {
-		w.dst = append(make([]stdapi.FieldError, 0, 8), w.dst...)
+		n := 8
+		if w.room > cap(w.dst) && w.room < n {
+			n = w.room
+		} else if cap(w.dst) > 0 {
+			n = 2 * cap(w.dst)
+		}
+		w.dst = append(make([]stdapi.FieldError, 0, n), w.dst...)
 	}
 	w.dst = append(w.dst, stdapi.FieldError{})
 	return &w.dst[len(w.dst)-1]

@@ -93,3 +93,28 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// FuzzControlFrame checks controlFrame, which reads the bytes a client
+// sent before gorilla/websocket does, against RFC 6455's frame header
+// read field by field: it takes a frame only when it is a whole, final,
+// masked ping or pong with no reserved bit and at most 125 bytes of
+// payload, and then exactly its length; anything else is left to gorilla.
+func FuzzControlFrame(f *testing.F) {
+	for _, s := range []string{"\x89\x80abcd", "\x8a\x85abcdhello", "\x89\x00", "\x09\x80abcd", "\xc9\x80abcd",
+		"\x89\xfe\x00\x7e", "\x81\x80abcd", "\x89\x85abc", "\x88\x80abcd", "\x8a\xfdabcd" + strings.Repeat("p", 125)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		want := 0
+		if len(p) >= 2 {
+			fin, rsv, op := p[0]>>7, p[0]>>4&7, p[0]&0x0f
+			masked, size := p[1]>>7, int(p[1]&0x7f)
+			if fin == 1 && rsv == 0 && (op == 9 || op == 10) && masked == 1 && size <= 125 && len(p) >= 2+4+size {
+				want = 2 + 4 + size
+			}
+		}
+		if got := controlFrame(p); got != want {
+			t.Fatalf("controlFrame(%q) = %d, want %d", p, got, want)
+		}
+	})
+}
