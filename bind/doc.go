@@ -66,8 +66,18 @@
 // (accepting exactly what encoding/json accepts), fills the value, reports
 // every type error and records what was sent for validate. Its cost is
 // linear in the body, whatever the shape (many errors, many map keys, deep
-// nesting), and it takes about 0.6 of the instructions and half the
-// allocations of json.Unmarshal followed by validate.Struct.
+// nesting). Against json.Unmarshal alone on a 1 MB body of 10,000 objects,
+// binding and validating it takes 0.56 of the instructions, 171
+// allocations against 33,487 and 2.3 MB against 4.1 MB:
+//   - decoded strings are carved out of shared blocks of at most 4 KiB
+//     (a string over 512 bytes has its own allocation), so that a string
+//     kept after the request keeps at most its block alive: copy it with
+//     strings.Clone to keep none of it;
+//   - a slice is filled in a pooled scratch slice and copied once, at its
+//     final length, where growing it element by element allocates about
+//     five times its size;
+//   - the body buffer (up to the default 1 MiB limit) and the presence
+//     nodes validate reads are reused by the next request.
 //
 // # Errors
 //
