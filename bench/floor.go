@@ -28,14 +28,7 @@ import (
 // hand, so that the ratios to the floor measure binding, validation and
 // security, not the error encoding.
 func Floor() http.Handler {
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(), jwt.WithStrictDecoding())
-	keyFunc := func(t *jwt.Token) (any, error) {
-		if t.Header["kid"] != KeyID {
-			return nil, errors.New("unknown key")
-		}
-		return Secret, nil
-	}
+	parser := handParser()
 	// authorize checks the bearer token and its scope, writing the 401 or
 	// 403 when it fails.
 	authorize := func(w http.ResponseWriter, r *http.Request, c *handClaims) bool {
@@ -49,7 +42,7 @@ func Floor() http.Handler {
 			stdapi.WriteError(w, r, e)
 			return false
 		}
-		if _, err := parser.ParseWithClaims(auth[7:], c, keyFunc); err != nil {
+		if _, err := parser.ParseWithClaims(auth[7:], c, handKey); err != nil {
 			e := stdapi.NewError(http.StatusUnauthorized, "Invalid authentication credentials")
 			e.Header = http.Header{"Www-Authenticate": {challengeInvalid}}
 			if errors.Is(err, jwt.ErrTokenExpired) {

@@ -19,14 +19,7 @@ import (
 // body limit, every error reported at once in a problem body, the JWT's
 // algorithm pinned and exp required) with code specific to these routes.
 func HandWritten() http.Handler {
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(), jwt.WithStrictDecoding())
-	keyFunc := func(t *jwt.Token) (any, error) {
-		if t.Header["kid"] != KeyID {
-			return nil, errors.New("unknown key")
-		}
-		return Secret, nil
-	}
+	parser := handParser()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /greetings/{lang}", func(w http.ResponseWriter, r *http.Request) {
 		lang := r.PathValue("lang")
@@ -48,7 +41,7 @@ func HandWritten() http.Handler {
 			stdapi.WriteError(w, r, e)
 			return false
 		}
-		if _, err := parser.ParseWithClaims(auth[7:], c, keyFunc); err != nil {
+		if _, err := parser.ParseWithClaims(auth[7:], c, handKey); err != nil {
 			e := stdapi.NewError(http.StatusUnauthorized, "Invalid authentication credentials")
 			e.Header = http.Header{"Www-Authenticate": {`Bearer error="invalid_token"`}}
 			stdapi.WriteError(w, r, e)
@@ -139,6 +132,21 @@ func checkItemBody(errs []stdapi.FieldError, b *ItemBody) []stdapi.FieldError {
 		errs = append(errs, stdapi.FieldError{Type: "value_error", Loc: []any{"body", "sku"}, Msg: "String should have 8 characters", Input: b.SKU})
 	}
 	return errs
+}
+
+// handParser is the golang-jwt parser of both hand-written versions: HS256
+// pinned, exp required, iat checked, strict base64.
+func handParser() *jwt.Parser {
+	return jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(), jwt.WithStrictDecoding())
+}
+
+// handKey is their jwt.Keyfunc: the one key, found by its kid.
+func handKey(t *jwt.Token) (any, error) {
+	if t.Header["kid"] != KeyID {
+		return nil, errors.New("unknown key")
+	}
+	return Secret, nil
 }
 
 // writeJSON writes v as JSON, the way a hand-written handler does.
