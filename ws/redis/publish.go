@@ -164,15 +164,18 @@ func (b *Broker) flush(batch []outgoing) {
 	b.wg.Add(1)
 	go func() { // batch is reused once flush returns: only pipe is used here
 		defer b.wg.Done()
-		defer func() { <-b.inflight }()
-		defer cancel()
 		cmds, _ := pipe.Exec(ctx)
+		cancel()
 		ok := 0
 		for _, cmd := range cmds {
 			if cmd.Err() == nil {
 				ok++
 			}
 		}
+		// Free the slot before flush hears of the result: freed after,
+		// the next flush could find it taken and fail its messages as
+		// stuck behind a pipeline that has finished.
+		<-b.inflight
 		done <- ok
 	}()
 	t := time.NewTimer(time.Until(deadline))
